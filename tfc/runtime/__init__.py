@@ -1,0 +1,1 @@
+"""The engine: executions, state, stream, interrupts, snapshots."""
