@@ -298,7 +298,8 @@ def test_render_full_gutter_grows_with_the_line_number() -> None:
 
 def test_render_full_without_source_omits_the_frame(tmp_path: Path) -> None:
     missing = tmp_path / "gone.py"
-    diag = Diagnostic(d.UNREACHABLE_STEP, "never runs", Location(str(missing), 3, 4), help="drop it")
+    location = Location(str(missing), 3, 4)
+    diag = Diagnostic(d.UNREACHABLE_STEP, "never runs", location, help="drop it")
     assert d.render_full([diag]) == (
         f"warning[TFC106]: never runs\n --> {missing}:3:5\n  = help: drop it\n"
     )
