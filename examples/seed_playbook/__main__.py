@@ -1,0 +1,44 @@
+# The seed playbook (seeds/000), as written: only the import line changed and the
+# indentation restored. Run: python -m examples.seed_playbook
+import asyncio
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+flow = TriggerFlow()
+@flow.chunk("normalize")
+async def normalize(data: TriggerFlowRuntimeData):
+    topic = str(data.value).strip()
+    data.state.set("topic", topic)
+    await data.async_put_into_stream({"stage": "normalized", "topic": topic})
+    return topic
+@flow.chunk("fetch_facts")
+async def fetch_facts(data: TriggerFlowRuntimeData):
+    await asyncio.sleep(0.05)
+    await data.async_put_into_stream({"stage": "facts_ready", "topic": data.value})
+    return f"facts({data.value})"
+@flow.chunk("fetch_risks")
+async def fetch_risks(data: TriggerFlowRuntimeData):
+    await asyncio.sleep(0.03)
+    await data.async_put_into_stream({"stage": "risks_ready", "topic": data.value})
+    return f"risks({data.value})"
+@flow.chunk("compile_report")
+async def compile_report(data: TriggerFlowRuntimeData):
+    topic = data.state.get("topic")
+    report = {
+        "topic": topic,
+        "facts": data.value.get("fetch_facts"),
+        "risks": data.value.get("fetch_risks"),
+    }
+    await data.async_put_into_stream({"stage": "compiled", "report": report})
+    await data.async_stop_stream()
+    return report
+flow.to(normalize)
+flow.when({"runtime_data": "topic"}).batch(fetch_facts, fetch_risks, concurrency=2).to(compile_report).end()
+async def main():
+    execution = flow.create_execution(concurrency=2)
+    async def watch_stream():
+        async for item in execution.get_async_runtime_stream("Agently TriggerFlow", timeout=5):
+            print("STREAM:", item)
+    stream_task = asyncio.create_task(watch_stream())
+    result = await execution.async_start("Agently TriggerFlow")
+    await stream_task
+    print("RESULT:", result)
+asyncio.run(main())

@@ -1,0 +1,126 @@
+"""An activation: one entry into an execution (start, an outside emit, a resume, a close).
+
+It owns the task group that hosts the tracked work started during it (sync state writes,
+`emit_nowait`), so nothing is fire-and-forget: the entry call returns once that work has
+settled. Signals are routed here through the plan's tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from anyio.abc import TaskGroup
+
+from ..dsl.data import TriggerFlowRuntimeData
+from .fanout import fan_out
+from .markers import MISSING, Scope, Trigger
+
+if TYPE_CHECKING:
+    from ..ir.nodes import Signal
+    from ..plan.nodes import PlanNode, RootPlan
+    from .execution import TriggerFlowExecution
+    from .interrupts import Interrupt
+
+__all__ = ("CURRENT", "Activation")
+
+CURRENT: ContextVar[Activation | None] = ContextVar("tfc_activation", default=None)
+"""The activation running the current task, for sync facades called from anywhere."""
+
+Entries = tuple[tuple["RootPlan", "Signal"], ...]
+
+
+class Activation:
+    """One entry into an execution. See the module docstring."""
+
+    __slots__ = ("execution", "host", "plan")
+
+    def __init__(self, execution: TriggerFlowExecution, host: TaskGroup) -> None:
+        self.execution = execution
+        self.host = host
+        self.plan = execution.plan
+
+    def make_data(
+        self, value: object, scope: Scope, trigger: Trigger, step: PlanNode
+    ) -> TriggerFlowRuntimeData[Any, Any]:
+        return TriggerFlowRuntimeData(self, value, scope, trigger, step)
+
+    def spawn(self, fn: Callable[..., Awaitable[object]], *args: object) -> None:
+        """Run ``fn(*args)`` as tracked work of this activation."""
+        self.host.start_soon(self.execution.run_tracked, fn, *args)
+
+    # -- routing ------------------------------------------------------------------------
+
+    async def dispatch(self, entries: Entries, value: object, scope: Scope, trigger: Trigger) -> None:
+        if len(entries) == 1:
+            root, signal = entries[0]
+            await root.fire(self, signal, value, scope, trigger)
+            return
+        if not entries:
+            return
+
+        def fire(i: int) -> Awaitable[object]:
+            root, signal = entries[i]
+            return root.fire(self, signal, value, scope, trigger)
+
+        await fan_out(len(entries), fire, None)
+
+    async def start(self, value: object) -> None:
+        await self.dispatch(self.plan.start, value, (), _START)
+
+    async def emit_event(self, name: str, value: object, scope: Scope, source: str) -> None:
+        entries = self.plan.events.get(name)
+        self.execution.resolve_event_interrupts(name)
+        if entries:
+            await self.dispatch(entries, value, scope, Trigger(name, "event", source))
+
+    async def collect(self, name: str, branch_id: str, value: object, scope: Scope) -> None:
+        fired = self.execution.fill_collection(name, branch_id, value)
+        if fired is not MISSING:
+            entries = self.plan.collect_roots.get(name, ())
+            if entries:
+                await self.dispatch(entries, fired, scope, Trigger(name, "collect", "collect"))
+
+    # -- state --------------------------------------------------------------------------
+
+    def write_state(self, op: str, key: str, value: object, emit: bool, scope: Scope, *, inline: bool) -> object:
+        new = self.execution.store_state(op, key, value)
+        if new is not MISSING and emit:
+            entries = self.plan.state_keys.get(key)
+            if entries:
+                self.spawn(self.dispatch, entries, new, scope, Trigger(key, "runtime_data", "runtime_data"))
+        return new
+
+    async def async_write_state(self, op: str, key: str, value: object, emit: bool, scope: Scope) -> None:
+        new = self.execution.store_state(op, key, value)
+        if new is not MISSING and emit:
+            entries = self.plan.state_keys.get(key)
+            if entries:
+                await self.dispatch(entries, new, scope, Trigger(key, "runtime_data", "runtime_data"))
+
+    def write_flow_data(self, op: str, key: str, value: object, emit: bool, scope: Scope, *, inline: bool) -> None:
+        new = self.execution.store_flow_data(op, key, value)
+        if new is not MISSING and emit:
+            entries = self.plan.flow_data_keys.get(key)
+            if entries:
+                self.spawn(self.dispatch, entries, new, scope, Trigger(key, "flow_data", "flow_data"))
+
+    async def async_write_flow_data(self, op: str, key: str, value: object, emit: bool, scope: Scope) -> None:
+        new = self.execution.store_flow_data(op, key, value)
+        if new is not MISSING and emit:
+            entries = self.plan.flow_data_keys.get(key)
+            if entries:
+                await self.dispatch(entries, new, scope, Trigger(key, "flow_data", "flow_data"))
+
+    # -- interrupts ---------------------------------------------------------------------
+
+    def pause(self, data: TriggerFlowRuntimeData[Any, Any], **options: Any) -> Interrupt:
+        return self.execution.interrupts.pause(self, data, **options)
+
+
+_START = Trigger("START", "event", "start")
+
+
+def dispatch_mapping(mapping: Mapping[str, Entries], key: str) -> Entries:
+    return mapping.get(key, ())
