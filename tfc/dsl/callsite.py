@@ -21,7 +21,7 @@ _ATTR_OPS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
 
 
 def _user_frame() -> FrameType | None:
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if not (isinstance(name, str) and (name == "tfc" or name.startswith(_TFC_PREFIX))):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, overload
 
 from typing_extensions import TypeVar
 
@@ -110,7 +110,7 @@ class TriggerFlow(Generic[S]):
             )
         return self._register(fn_or_name.__name__, fn_or_name, loc)
 
-    def _register(self, name: str, fn: Callable[..., Any], loc: Loc) -> Chunk[Any, Any]:
+    def _register(self, name: str, fn: object, loc: Loc) -> Chunk[Any, Any]:
         if not callable(fn):
             self._definition_error("NOT_CALLABLE", f'chunk "{name}" is {type(fn).__name__}, not a function', loc, None)
         existing = self.chunks.get(name)
@@ -143,7 +143,7 @@ class TriggerFlow(Generic[S]):
                     loc,
                     help_did_you_mean(step, self.chunks) or "declare it with @flow.chunk first",
                 )
-            return found  # type: ignore[return-value]
+            return found
         if isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], str):
             return self._register(step[0], step[1], loc)
         if callable(step):
@@ -159,7 +159,6 @@ class TriggerFlow(Generic[S]):
             loc,
             None,
         )
-        raise AssertionError  # unreachable: _definition_error raises
 
     def _condition(self, condition: object) -> Condition:
         if callable(condition):
@@ -172,10 +171,10 @@ class TriggerFlow(Generic[S]):
 
     # -- errors -------------------------------------------------------------------------
 
-    def _raise_definition_error(self, code: Code, message: str, loc: Loc, help: str | None) -> None:
+    def _raise_definition_error(self, code: Code, message: str, loc: Loc, help: str | None) -> NoReturn:
         raise FlowDefinitionError(message, code=code, where=str(loc), help=help)
 
-    def _definition_error(self, code_name: str, message: str, loc: Loc, help: str | None) -> None:
+    def _definition_error(self, code_name: str, message: str, loc: Loc, help: str | None) -> NoReturn:
         code = getattr(diagnostics, code_name)
         self._raise_definition_error(code, message, loc, help)
 
@@ -328,7 +327,7 @@ class TriggerFlow(Generic[S]):
     ) -> Any:
         from .paths import PathError, parse_capture, parse_write_back
 
-        if not isinstance(child, TriggerFlow):
+        if not isinstance(child, TriggerFlow):  # untyped callers
             self._definition_error(
                 "INVALID_ARGUMENT", f"to_sub_flow() needs a TriggerFlow, got {type(child).__name__}", loc, None
             )
@@ -340,7 +339,6 @@ class TriggerFlow(Generic[S]):
             problem = exc.problem
             code = "DUPLICATE_WRITE_BACK_TARGET" if problem.kind == "duplicate" else "MALFORMED_PATH"
             self._definition_error(code, problem.message, loc, problem.help)
-            raise AssertionError from exc  # unreachable
         return self._graph.sub_flow(
             anchor,
             name or child.name,
@@ -547,11 +545,11 @@ class _SubFlowSpec:
 def _creation_site() -> Loc:
     import sys
 
-    frame = sys._getframe(2)
+    frame: Any = sys._getframe(2)
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if not (isinstance(name, str) and (name == "tfc" or name.startswith("tfc."))):
             return Loc(frame.f_code.co_filename, frame.f_lineno or 0, 0)
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return Loc("<unknown>", 0, 0)
 

@@ -118,7 +118,7 @@ class Process(Generic[S, T]):
             flow._definition_error("INVALID_ARGUMENT", "batch() needs at least one chunk", loc, None)
         refs = [(flow._resolve_chunk(s, None, loc).ref, loc) for s in steps]
         node = flow._graph.batch(self._anchor, refs, loc, concurrency=concurrency, side=side_branch)
-        return self if side_branch else self._at(node)  # type: ignore[return-value]
+        return self if side_branch else self._at(node)
 
     def for_each(self: Process[S, Iterable[E]], *, concurrency: int | None = None) -> Process[S, E]:
         """Run the following steps once per item of the current value.

@@ -239,7 +239,7 @@ class BatchPlan(PlanNode):
         results = await fan_out(len(branches), run_branch, self.concurrency)
         for r in results:
             if r.__class__ is Marker:
-                return act.execution.incomplete_join(self, scope, results, dict(zip(range(len(results)), self.names)))
+                return act.execution.incomplete_join(self, scope, results, self.names)
         return dict(zip(self.names, results))
 
 
@@ -257,7 +257,7 @@ class ForEachPlan(PlanNode):
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
         items: Sequence[object]
         if value.__class__ is list or value.__class__ is tuple:
-            items = value  # type: ignore[assignment]
+            items = value  # type: ignore[assignment,unused-ignore]
         elif isinstance(value, Sequence) and not isinstance(value, _SEQUENCE_EXCLUDED):
             items = value
         else:
@@ -349,7 +349,7 @@ class BranchPlan(PlanNode):
         results = await fan_out(len(hit), run_case, None)
         for r in results:
             if r.__class__ is Marker:
-                return act.execution.incomplete_join(self, scope, results, dict(enumerate(hit)))
+                return act.execution.incomplete_join(self, scope, results, list(hit))
         return results
 
 

@@ -48,6 +48,6 @@ def spawn_background(fn: Callable[..., Awaitable[object]], *args: Any) -> None:
         return
     import asyncio
 
-    task = asyncio.get_running_loop().create_task(fn(*args))  # type: ignore[arg-type]
+    task: asyncio.Future[object] = asyncio.ensure_future(fn(*args))
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)

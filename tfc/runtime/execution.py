@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 import warnings
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import anyio
@@ -473,7 +473,7 @@ class TriggerFlowExecution:
         timeout: float | None = None,
         pending_interrupts: Literal["error", "cancel"] = "error",
     ) -> dict[str, Any]:
-        return run_sync(self.async_close, reason=reason, timeout=timeout, pending_interrupts=pending_interrupts)  # type: ignore[no-any-return]
+        return run_sync(self.async_close, reason=reason, timeout=timeout, pending_interrupts=pending_interrupts)
 
     # -- errors and joins (called by plan nodes) ----------------------------------------
 
@@ -492,7 +492,7 @@ class TriggerFlowExecution:
         raise error from exc
 
     def incomplete_join(
-        self, block: PlanNode, scope: Scope, results: list[object], labels: dict[int, str] | None
+        self, block: PlanNode, scope: Scope, results: list[object], labels: Sequence[object] | None
     ) -> object:
         """A fan-out finished with some branch stopped or paused."""
         if any(r is PAUSED for r in results):
