@@ -142,7 +142,7 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         self._paused = False
         self._permit = False
         self._state_view: StateView | None = None
-        self.resume = None
+        self.resume = trigger.resume  # type: ignore[assignment]
 
     # -- the signal ---------------------------------------------------------------------
 

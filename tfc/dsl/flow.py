@@ -25,6 +25,7 @@ from .process import Process
 
 if TYPE_CHECKING:
     from ..plan.planner import Plan
+    from ..runtime.stores import SnapshotStore
     from ..runtime.execution import TriggerFlowExecution
     from .data import TriggerFlowRuntimeData
 
@@ -500,6 +501,22 @@ class TriggerFlow(Generic[S]):
         """Sync generator over a hidden execution's runtime stream."""
         execution = self._hidden(concurrency, runtime_resources, True)
         return execution.get_runtime_stream(initial, timeout=timeout)
+
+    def load_from(
+        self,
+        store: SnapshotStore,
+        execution_id: str,
+        *,
+        runtime_resources: Mapping[str, object] | None = None,
+        concurrency: int | None = None,
+    ) -> TriggerFlowExecution:
+        """A new execution restored from the document *store* holds for *execution_id*.
+
+        Nothing runs: resume it with `continue_with`. Raises `SnapshotError` for a missing or
+        malformed document (the store is never modified).
+        """
+        execution = self.create_execution(auto_close=False, concurrency=concurrency)
+        return execution.load(store.load(execution_id), runtime_resources=runtime_resources)
 
     # -- resources and flow data --------------------------------------------------------
 

@@ -104,12 +104,13 @@ class Chain(Fork):
         if not forks:
             return result
         if len(forks) == 1:
-            out = await forks[0].run(act, value, scope, None)
+            out = await forks[0].run(act, value, scope, trigger)
             return out if self.fork_exit == 0 else result
         last = value
+        fork_trigger = trigger
 
         def run_fork(k: int) -> Awaitable[object]:
-            return forks[k].run(act, last, scope, None)
+            return forks[k].run(act, last, scope, fork_trigger)
 
         outs = await fan_out(len(forks), run_fork, None)
         return outs[self.fork_exit] if self.fork_exit >= 0 else result

@@ -7,11 +7,11 @@ forks. Event names, state keys, flow-data keys and collections become routing ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Node, Root, Signal, Step, SubFlowCall
+from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Node, Signal, Step, SubFlowCall
 from ..ir.text import fingerprint
 from ..runtime.markers import Trigger
 from .nodes import (
@@ -58,13 +58,21 @@ class Plan:
     collections: dict[str, CollectionPlan] = field(default_factory=dict)
     nodes: dict[int, PlanNode] = field(default_factory=dict)
     """Every plan node by IR id (resume looks steps up here)."""
-    parents: dict[int, int] = field(default_factory=dict)
-    """IR id -> id of the enclosing block (for climbing out of joins on resume)."""
     continuations: dict[int, Chain] = field(default_factory=dict)
     """IR id -> the chain that follows that node (its forks), for resuming after it."""
-    exits: dict[int, bool] = field(default_factory=dict)
-    """IR id -> whether the path after this node reaches its block's exit."""
-    has_pause_risk: bool = False
+    ir_nodes: dict[int, Node] = field(default_factory=dict)
+    """Every IR node by id."""
+    enclosing: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+    """IR id -> (enclosing block id, id of that body's exit) for nodes inside a block."""
+    builder: _Planner | None = field(default=None, repr=False)
+
+    def continuation(self, node_id: int) -> Chain:
+        """The chain that runs after node *node_id* (built on first use, for resumes)."""
+        chain = self.continuations.get(node_id)
+        if chain is None:
+            assert self.builder is not None
+            chain = self.continuations[node_id] = self.builder.after(self.ir_nodes[node_id])
+        return chain
 
 
 SubFlowFactory = Callable[[SubFlowCall, "_Planner"], PlanNode]
@@ -93,6 +101,7 @@ class _Planner:
         self.ir = ir
         self.subflow = subflow
         self.plan = Plan(ir.name, ir, fingerprint(ir))
+        self.plan.builder = self
         self.roots: dict[int, RootPlan] = {}
         self.chunk_listeners: dict[str, list[tuple[RootPlan, Signal]]] = {}
         self.block_stack: list[int] = []
@@ -162,6 +171,8 @@ class _Planner:
         while len(nodes) == 1:
             node = nodes[0]
             plans.append(self.node(node, pred))
+            if self.block_stack:
+                self.plan.enclosing[node.id] = (self.block_stack[-1], exit_id)
             if node.id == exit_id:
                 exit_pos = len(plans) - 1
             last = pred = node
@@ -182,6 +193,23 @@ class _Planner:
                 forks.append(ListenerFork(root, signal, last.chunk.name))
         return Chain(tuple(plans), tuple(forks), exit_pos=exit_pos, fork_exit=fork_exit, exit_at_input=exit_at_input)
 
+    def after(self, node: Node) -> Chain:
+        """The forks that follow *node*: its successors and, for a step, its listeners."""
+        block_id, exit_id = self.plan.enclosing.get(node.id, (None, None))
+        self.block_stack = [block_id] if block_id is not None else []
+        forks: list[Fork] = []
+        fork_exit = -1
+        if not isinstance(node, Collect):
+            for i, n in enumerate(node.next):
+                if _contains(n, exit_id):
+                    fork_exit = i
+                forks.append(self.chain((n,), exit_id, exit_at_input=False, pred=node))
+        if isinstance(node, Step):
+            for root, signal in self.chunk_listeners.get(node.chunk.name, ()):
+                forks.append(ListenerFork(root, signal, node.chunk.name))
+        self.block_stack = []
+        return Chain((), tuple(forks), fork_exit=fork_exit)
+
     def node(self, node: Node, pred: Node | None) -> PlanNode:
         plan: PlanNode
         if isinstance(node, Step):
@@ -194,7 +222,9 @@ class _Planner:
                     ListenerFork(root, signal, b.chunk.name) for root, signal in self.chunk_listeners.get(b.chunk.name, ())
                 )
                 branches.append(Chain((step,), forks, exit_pos=0))
-                self.plan.parents[b.id] = node.id
+                self.plan.enclosing[b.id] = (node.id, b.id)
+                self.plan.ir_nodes[b.id] = b
+                self.plan.nodes[b.id] = step
             plan = BatchPlan(node.id, node.loc, tuple(branches), tuple(b.chunk.name for b in node.branches), node.concurrency)
         elif isinstance(node, ForEach):
             self.block_stack.append(node.id)
@@ -222,8 +252,7 @@ class _Planner:
         else:  # pragma: no cover - exhaustive
             raise AssertionError(node)
         self.plan.nodes[node.id] = plan
-        if self.block_stack:
-            self.plan.parents[node.id] = self.block_stack[-1]
+        self.plan.ir_nodes[node.id] = node
         return plan
 
     def step(self, node: Step, pred: Node | None) -> StepPlan:
@@ -234,10 +263,5 @@ class _Planner:
             trigger = Trigger(f"Chunk[{pred.chunk.name}]", "event", "chunk")
         else:
             trigger = Trigger(f"{type(pred).__name__}#{pred.id}", "event", "chunk")
-        plan = StepPlan(node.id, node.loc, node.chunk.name, fn, node.chunk.is_async, trigger)
-        self.plan.nodes[node.id] = plan
-        return plan
+        return StepPlan(node.id, node.loc, node.chunk.name, fn, node.chunk.is_async, trigger)
 
-
-def roots_by_id(plan: Plan) -> Mapping[int, Root]:
-    return {r.id: r for r in plan.ir.roots}

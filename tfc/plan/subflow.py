@@ -95,6 +95,25 @@ class SubFlowPlan(PlanNode):
             where=str(self.loc),
         )
 
+    def capture_resources(self, act: Activation, value: object) -> dict[str, object]:
+        """The child's resources, captured from the parent (live objects, never copied)."""
+        resources: dict[str, object] = {}
+        for target, source in self.capture or ():
+            if target.scope == "resources":
+                got, live = self._source(act, value, source)
+                resources[str(target.segments[0])] = got if live else copy_value(got)
+        return resources
+
+    def rebuild_child(self, act: Activation, value: object, document: dict[str, Any] | None) -> TriggerFlowExecution:
+        """The child execution of a loaded frame, restored from its saved document."""
+        child = self.child.create_execution(
+            auto_close=False, concurrency=self.concurrency, runtime_resources=self.capture_resources(act, value)
+        )
+        if document is not None:
+            child.load(document)
+        child.bridge = act.execution.put_into_stream
+        return child
+
     # -- running ------------------------------------------------------------------------
 
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:

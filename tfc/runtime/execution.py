@@ -25,6 +25,7 @@ from .stream import RuntimeStream, StreamConsumer
 
 if TYPE_CHECKING:
     from ..dsl.flow import TriggerFlow
+    from .stores import SnapshotStore
     from ..plan.nodes import PlanNode
     from ..plan.planner import Plan
 
@@ -514,6 +515,91 @@ class TriggerFlowExecution:
         self.interrupts.resolve_event(name)
 
     # -- interrupts (see interrupts.py) -------------------------------------------------
+
+    async def async_continue_with(
+        self, interrupt_id: str, payload: object = None, *, resume_request_id: str | None = None
+    ) -> Interrupt | None:
+        """Resume a waiting interrupt with *payload*; returns after the resumed cascade.
+
+        ``resume_to="next"`` hands the payload to the next step, ``"self"`` re-runs the paused
+        chunk with its original input (the payload in ``data.resume.value``), ``{"event": E}``
+        dispatches it as event ``E``. Calling again with the same *resume_request_id* (and
+        payload) returns the same record and runs nothing twice.
+
+        Raises:
+            UnknownInterruptError: No interrupt has that id (the message lists waiting ones).
+            ExecutionStateError: The interrupt is not waiting, or ``max_resumes`` is reached.
+        """
+        if self.lifecycle == "closed":
+            warnings.warn(f"continue_with ignored: execution {self.id} is closed", RuntimeWarning, stacklevel=2)
+            return None
+        book = self.interrupts
+        repeat = book.check_resume(interrupt_id, payload, resume_request_id)
+        if repeat is not None:
+            return repeat
+        record = book.records[interrupt_id]
+        record.status = "resumed"
+        record.resume_value = copy_value(payload)
+        record.resumed_at = time.time()
+        record.resumes += 1
+        self.status = "running"
+        book._notice("resume", record, value=payload)
+        try:
+            await self.enter(lambda act: book.resume(act, record, payload))
+        except Exception:
+            if resume_request_id is not None:
+                record.status = "waiting"
+                record.resumes -= 1
+                record.resumed_at = None
+                self.status = "waiting"
+            raise
+        if resume_request_id is not None:
+            book.requests[resume_request_id] = (interrupt_id, copy_value(payload))
+        self._settle_status()
+        return record
+
+    def continue_with(
+        self, interrupt_id: str, payload: object = None, *, resume_request_id: str | None = None
+    ) -> Interrupt | None:
+        """Sync wrapper of `async_continue_with`."""
+        return run_sync(self.async_continue_with, interrupt_id, payload, resume_request_id=resume_request_id)
+
+    # -- save and load (see snapshot.py) ------------------------------------------------
+
+    def save(self) -> dict[str, Any]:
+        """A JSON-compatible document of this execution, enough to resume it elsewhere.
+
+        Raises:
+            SnapshotError: Some state or interrupt value is not JSON-compatible (the message
+                names where), or the execution is running.
+        """
+        from .snapshot import save_execution
+
+        return save_execution(self)
+
+    def load(self, document: Mapping[str, Any] | str, *, runtime_resources: Mapping[str, object] | None = None) -> TriggerFlowExecution:
+        """Restore a saved document into this fresh execution; nothing runs.
+
+        Raises:
+            SnapshotError: The document is malformed, from another flow or format version; the
+                message says what and where. This execution is left untouched.
+            ResourceError: A resource the flow declares as required is missing.
+        """
+        from .snapshot import load_execution
+
+        load_execution(self, document, runtime_resources)
+        return self
+
+    async def async_load(
+        self, document: Mapping[str, Any] | str, *, runtime_resources: Mapping[str, object] | None = None
+    ) -> TriggerFlowExecution:
+        return self.load(document, runtime_resources=runtime_resources)
+
+    def save_to(self, store: SnapshotStore) -> dict[str, Any]:
+        """Save this execution into *store* under its id; returns the document."""
+        document = self.save()
+        store.save(self.id, document)
+        return document
 
     def get_pending_interrupts(self) -> dict[str, Interrupt]:
         return self.interrupts.pending()

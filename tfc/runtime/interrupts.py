@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ExecutionStateError
-from .markers import PAUSED, Scope
+from ..errors import ExecutionStateError, UnknownInterruptError
+from ..ir.nodes import Branch
+from .markers import MISSING, PAUSED, Marker, Scope, Trigger
 
 if TYPE_CHECKING:
     from ..dsl.data import TriggerFlowRuntimeData
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .activation import Activation
     from .execution import TriggerFlowExecution
 
-__all__ = ("HeldJoin", "Interrupt", "InterruptBook", "ResumeInfo")
+__all__ = ("HeldJoin", "Interrupt", "InterruptBook", "ResumeInfo", "SubFlowFrame")
 
 ResumeMode = Literal["next", "self", "event"]
 
@@ -94,7 +95,21 @@ class HeldJoin:
     block_id: int
     scope: Scope
     results: list[object]
-    labels: dict[int, str] | None
+    labels: tuple[object, ...] | None
+
+
+@dataclass
+class SubFlowFrame:
+    """A paused child execution of a `to_sub_flow` step, and where the parent resumes."""
+
+    id: str
+    node_id: int
+    scope: Scope
+    value: object
+    """The parent's value when the child started (write_back passes it through)."""
+    child: TriggerFlowExecution | None
+    child_doc: dict[str, Any] | None = None
+    """The child's saved document, after `load()` until the child is rebuilt."""
 
 
 def _resume_mode(resume_to: str | Mapping[str, str] | None, resume_event: str | None) -> tuple[ResumeMode, str | None]:
@@ -111,19 +126,32 @@ def _resume_mode(resume_to: str | Mapping[str, str] | None, resume_event: str | 
 
 
 class InterruptBook:
-    """The interrupts and held joins of one execution."""
+    """The interrupts, held joins and sub-flow frames of one execution."""
 
     def __init__(self, execution: TriggerFlowExecution) -> None:
         self.execution = execution
         self.records: dict[str, Interrupt] = {}
         self.held: dict[tuple[int, Scope], HeldJoin] = {}
+        self.early: dict[tuple[int, Scope], dict[int, object]] = {}
+        self.frames: dict[str, SubFlowFrame] = {}
         self.requests: dict[str, tuple[str, object]] = {}
+        """resume_request_id -> (interrupt id, payload) of resumes that completed."""
 
     def pending(self) -> dict[str, Interrupt]:
-        return {k: v for k, v in self.records.items() if v.status == "waiting"} if self.records else {}
+        if not self.records:
+            return {}
+        return {k: v for k, v in self.records.items() if v.status == "waiting"}
 
     def get(self, interrupt_id: str) -> Interrupt | None:
         return self.records.get(interrupt_id)
+
+    def _notice(self, action: str, record: Interrupt, **extra: object) -> None:
+        execution = self.execution
+        execution.put_into_stream(
+            {"type": "interrupt", "action": action, "execution_id": execution.id, "interrupt": record.to_dict(), **extra}
+        )
+
+    # -- pausing ------------------------------------------------------------------------
 
     def pause(
         self,
@@ -146,7 +174,8 @@ class InterruptBook:
                 "execution: ex = flow.create_execution(auto_close=False); await ex.async_start(...)"
             )
         mode, event = _resume_mode(resume_to, resume_event)
-        iid = interrupt_id or uuid.uuid4().hex
+        resumed = data.resume
+        iid = interrupt_id or (resumed.interrupt_id if resumed is not None and mode == "self" else uuid.uuid4().hex)
         existing = self.records.get(iid)
         if existing is not None and existing.status == "waiting":
             raise ExecutionStateError(f'interrupt id "{iid}" is already waiting in execution {execution.id}')
@@ -167,14 +196,58 @@ class InterruptBook:
         self.records[iid] = record
         data._paused = True
         execution.status = "waiting"
-        execution.put_into_stream(
-            {"type": "interrupt", "action": "pause", "execution_id": execution.id, "interrupt": record.to_dict()}
-        )
+        self._notice("pause", record)
         return record
 
-    def hold_join(self, block: PlanNode, scope: Scope, results: list[object], labels: dict[int, str] | None) -> object:
-        self.held[(block.id, scope)] = HeldJoin(block.id, scope, results, labels)
+    def hold_join(
+        self, block: PlanNode, scope: Scope, results: list[object], labels: Sequence[object] | None
+    ) -> object:
+        """Keep a join whose branches paused; PAUSED, or the join if resumes already filled it."""
+        key = (block.id, scope)
+        early = self.early.pop(key, None)
+        if early:
+            for index, value in early.items():
+                results[_position(block, index, tuple(labels) if labels is not None else None)] = value
+        if all(r is not PAUSED for r in results):
+            if any(r.__class__ is Marker for r in results):
+                return MISSING
+            return _join(labels, results, block)
+        self.held[key] = HeldJoin(block.id, scope, results, tuple(labels) if labels is not None else None)
         return PAUSED
+
+    def project(self, act: Activation, node: PlanNode, scope: Scope, value: object, child: TriggerFlowExecution) -> object:
+        """A child paused: show each of its waiting interrupts as a root interrupt here."""
+        frame = SubFlowFrame(uuid.uuid4().hex[:12], node.id, scope, value, child)
+        self.frames[frame.id] = frame
+        self._project_pending(frame, child)
+        return PAUSED
+
+    def _project_pending(self, frame: SubFlowFrame, child: TriggerFlowExecution) -> None:
+        execution = self.execution
+        projected = {r.local_interrupt_id for r in self.records.values() if r.sub_flow_frame_id == frame.id and r.status == "waiting"}
+        for local_id, local in child.interrupts.pending().items():
+            if local_id in projected:
+                continue
+            root_id = f"{execution.id}:{frame.node_id}:{frame.id}:{local_id}"
+            record = Interrupt(
+                id=root_id,
+                type=local.type,
+                payload=local.payload,
+                resume_to=local.resume_to,
+                resume_event=local.resume_event,
+                max_resumes=local.max_resumes,
+                step_id=frame.node_id,
+                scope=frame.scope,
+                input=frame.value,
+                chunk=local.chunk,
+                flow_name=local.flow_name,
+                sub_flow_frame_id=frame.id,
+                local_interrupt_id=local_id,
+                child_interrupt=local.to_dict(),
+            )
+            self.records[root_id] = record
+            self._notice("project", record)
+        execution.status = "waiting"
 
     def cancel_all(self) -> None:
         for record in self.records.values():
@@ -186,6 +259,130 @@ class InterruptBook:
         if not self.records:
             return
         for record in self.records.values():
-            if record.status == "waiting" and record.resume_to == "event" and record.resume_event == name:
+            if record.status == "waiting" and record.resume_to == "event" and record.resume_event == name and record.sub_flow_frame_id is None:
                 record.status = "resumed"
                 record.resumed_at = time.time()
+
+    # -- resuming -----------------------------------------------------------------------
+
+    def check_resume(self, interrupt_id: str, payload: object, request_id: str | None) -> Interrupt | None:
+        """Validate a `continue_with`; the record to return at once for a repeated request."""
+        record = self.records.get(interrupt_id)
+        waiting = ", ".join(self.pending()) or "none"
+        if record is None:
+            raise UnknownInterruptError(
+                f'execution {self.execution.id} has no interrupt "{interrupt_id}"; waiting interrupts: {waiting}'
+            )
+        if request_id is not None and request_id in self.requests:
+            done_id, done_payload = self.requests[request_id]
+            if done_id != interrupt_id or done_payload != payload:
+                raise ExecutionStateError(
+                    f'resume_request_id "{request_id}" was already used to resume "{done_id}" with '
+                    f"{done_payload!r}; a repeat must name the same interrupt and payload"
+                )
+            return record
+        if record.status != "waiting":
+            raise ExecutionStateError(
+                f'interrupt "{interrupt_id}" is {record.status}, not waiting; waiting interrupts: {waiting}'
+            )
+        if record.resume_to == "self" and record.sub_flow_frame_id is None and record.resumes >= record.max_resumes:
+            raise ExecutionStateError(
+                f'interrupt "{interrupt_id}" of chunk "{record.chunk}" was resumed {record.resumes} time(s);'
+                f" max_resumes={record.max_resumes}"
+            )
+        return None
+
+    async def resume(self, act: Activation, record: Interrupt, payload: object) -> None:
+        """Run what the interrupt held back (inside an activation)."""
+        info = ResumeInfo(record.id, payload, record)
+        if record.sub_flow_frame_id is not None:
+            await self._resume_frame(act, record, payload)
+            return
+        plan = self.execution.plan
+        if record.resume_to == "event":
+            assert record.resume_event is not None
+            trigger = Trigger(record.resume_event, "event", "interrupt", info)
+            entries = plan.events.get(record.resume_event)
+            if entries:
+                await act.dispatch(entries, payload, record.scope, trigger)
+            return
+        trigger = Trigger(f"Interrupt[{record.id}]", "event", "interrupt", info)
+        if record.resume_to == "self":
+            step = plan.nodes[record.step_id]
+            out = await step.apply(act, record.input, record.scope, trigger)
+            if out.__class__ is Marker:
+                return
+            await self.continue_after(act, record.step_id, record.scope, out, None)
+            return
+        await self.continue_after(act, record.step_id, record.scope, payload, trigger)
+
+    async def continue_after(self, act: Activation, node_id: int, scope: Scope, value: object, trigger: Trigger | None) -> None:
+        """Run what follows node *node_id* with *value*, then climb out of finished joins."""
+        plan = self.execution.plan
+        out = await plan.continuation(node_id).run(act, value, scope, trigger)
+        enclosing = plan.enclosing.get(node_id)
+        if enclosing is None:
+            return
+        block_id, exit_id = enclosing
+        delivered = value if node_id == exit_id else out
+        if delivered.__class__ is Marker:
+            return
+        await self.deliver(act, block_id, scope, delivered)
+
+    async def deliver(self, act: Activation, block_id: int, item_scope: Scope, value: object) -> None:
+        """A resumed branch reached its block's exit: fill the held join, continue if complete."""
+        plan = self.execution.plan
+        block = plan.ir_nodes[block_id]
+        block_scope = item_scope[:-1]
+        index = item_scope[-1][1]
+        if isinstance(block, Branch) and block.mode == "hit_first":
+            await self.continue_after(act, block_id, block_scope, value, None)
+            return
+        key = (block_id, block_scope)
+        held = self.held.get(key)
+        if held is None:
+            # The fan-out is still running: hand the value to its join when it returns.
+            self.early.setdefault(key, {})[index] = value
+            return
+        held.results[_position(block, index, held.labels)] = value
+        if any(r is PAUSED for r in held.results):
+            return
+        del self.held[key]
+        if any(r.__class__ is Marker for r in held.results):
+            return
+        joined = _join(held.labels, held.results, plan.nodes[block_id])
+        await self.continue_after(act, block_id, block_scope, joined, None)
+
+    async def _resume_frame(self, act: Activation, record: Interrupt, payload: object) -> None:
+        execution = self.execution
+        frame = self.frames[record.sub_flow_frame_id or ""]
+        node: Any = execution.plan.nodes[frame.node_id]
+        child: TriggerFlowExecution | None = frame.child
+        if child is None:
+            child = frame.child = node.rebuild_child(act, frame.value, frame.child_doc)
+            frame.child_doc = None
+        assert record.local_interrupt_id is not None
+        await child.async_continue_with(record.local_interrupt_id, payload)
+        if child.interrupts.pending():
+            self._project_pending(frame, child)
+            return
+        del self.frames[frame.id]
+        value = await node.finish(act, frame.value, frame.scope, child)
+        await self.continue_after(act, frame.node_id, frame.scope, value, None)
+
+
+def _position(block: object, index: int, labels: tuple[object, ...] | None) -> int:
+    """Where branch *index* of *block* (an IR or plan node) sits in its join's result list."""
+    from ..plan.nodes import BranchPlan
+
+    if isinstance(block, (Branch, BranchPlan)) and labels is not None:
+        return labels.index(index)
+    return index
+
+
+def _join(labels: Sequence[object] | None, results: list[object], block: object) -> object:
+    from ..plan.nodes import BatchPlan
+
+    if isinstance(block, BatchPlan) and labels is not None:
+        return dict(zip(labels, results))
+    return list(results)

@@ -36,12 +36,14 @@ SignalSource = Literal["start", "chunk", "runtime", "runtime_data", "flow_data",
 class Trigger:
     """The signal that started a handler: name, type and where it came from."""
 
-    __slots__ = ("name", "source", "type")
+    __slots__ = ("name", "resume", "source", "type")
 
-    def __init__(self, name: str, type: str, source: str) -> None:
+    def __init__(self, name: str, type: str, source: str, resume: object = None) -> None:
         self.name = name
         self.type = type
         self.source = source
+        self.resume = resume
+        """The `ResumeInfo` when this signal resumes an interrupt."""
 
     def __repr__(self) -> str:
         return f"Trigger({self.name!r}, {self.type!r}, {self.source!r})"
