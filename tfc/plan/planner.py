@@ -131,6 +131,10 @@ class _Planner:
         for root in ir.roots:
             self.roots[root.id].chain = self.chain(root.next, None, exit_at_input=False, pred=None)
         self._collections(ir)
+        # START is an event like any other: `when("START")` roots run at start, and an
+        # emitted "START" re-runs the START chains.
+        self.plan.start += self.plan.events.get("START", ())
+        self.plan.events["START"] = self.plan.start
         return self.plan
 
     def _collections(self, ir: FlowIR) -> None:
