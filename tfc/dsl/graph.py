@@ -154,11 +154,11 @@ class GraphRecorder:
         self.loc = loc
         self.report = report
         self._ids = 0
-        self.roots: list[_DRoot] = []
-        self.start = self.add_root((Signal("start", "START"), ), "and", loc)
         self.version = 0
         """Bumped on every recorded call; the compiled plan is cached against it."""
+        self.roots: list[_DRoot] = []
         self._collect_ids: dict[str, int] = {}
+        self.start = self.add_root((Signal("start", "START"),), "and", loc)
 
     def _next_id(self) -> int:
         self._ids += 1
@@ -174,7 +174,7 @@ class GraphRecorder:
     ) -> _DRoot:
         root = _DRoot(self._next_id(), loc, signals, mode)
         self.roots.append(root)
-        self.version = getattr(self, "version", 0) + 1
+        self._touch()
         return root
 
     # -- attaching ---------------------------------------------------------------------

@@ -126,9 +126,6 @@ def parse_capture(capture: Mapping[str, object]) -> tuple[list[tuple[PathSpec, P
                     f'did you mean "{close}"?' if close else None,
                 )
             )
-    for target, source in pairs:
-        if target.scope == "resources" and source.scope != "resources" and source.scope != "value":
-            pass
     bindings = tuple(Binding(t.text, s.text) for t, s in pairs)
     return pairs, bindings
 

@@ -7,7 +7,7 @@ settled. Signals are routed here through the plan's tables.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +121,3 @@ class Activation:
 
 _START = Trigger("START", "event", "start")
 
-
-def dispatch_mapping(mapping: Mapping[str, Entries], key: str) -> Entries:
-    return mapping.get(key, ())
