@@ -418,16 +418,42 @@ class GraphRecorder:
         return FlowIR(self.name, self.loc, roots, chunks, schemas or Schemas(), schema_names)
 
 
+def _children(d: _Draft) -> list[_Draft]:
+    """The drafts *d*'s frozen form contains: successors and block bodies."""
+    out = list(d.next)
+    if isinstance(d, _DForEach):
+        out.extend(d.body.next)
+    elif isinstance(d, _DBranch):
+        for case in d.cases:
+            out.extend(case.body.next)
+    return out
+
+
 def _freeze_all(drafts: list[_Draft]) -> tuple[Node, ...]:
-    return tuple(_freeze(d) for d in drafts)
+    """Freeze *drafts* bottom-up without recursion (a chain may be thousands of steps long)."""
+    frozen: dict[int, Node] = {}
+    stack: list[tuple[_Draft, bool]] = [(d, False) for d in reversed(drafts)]
+    while stack:
+        draft, ready = stack.pop()
+        if id(draft) in frozen:
+            continue
+        if ready:
+            frozen[id(draft)] = _freeze(draft, frozen)
+            continue
+        stack.append((draft, True))
+        stack.extend((c, False) for c in reversed(_children(draft)) if id(c) not in frozen)
+    return tuple(frozen[id(d)] for d in drafts)
 
 
 def _exit_id(exit: _Draft | None) -> int | None:
     return None if exit is None else exit.id
 
 
-def _freeze(d: _Draft) -> Node:
-    nxt = _freeze_all(d.next)
+def _freeze(d: _Draft, frozen: dict[int, Node]) -> Node:
+    def done(drafts: list[_Draft]) -> tuple[Node, ...]:
+        return tuple(frozen[id(x)] for x in drafts)
+
+    nxt = done(d.next)
     if isinstance(d, _DStep):
         assert d.chunk is not None
         return Step(d.id, d.loc, d.chunk, nxt, d.side)
@@ -435,16 +461,12 @@ def _freeze(d: _Draft) -> Node:
         branches = tuple(Step(b.id, b.loc, b.chunk) for b in d.branches if b.chunk is not None)
         return Batch(d.id, d.loc, branches, d.concurrency, nxt, d.side)
     if isinstance(d, _DForEach):
-        return ForEach(d.id, d.loc, _freeze_all(d.body.next), _exit_id(d.exit), d.concurrency, d.end_loc, nxt)
+        return ForEach(d.id, d.loc, done(d.body.next), _exit_id(d.exit), d.concurrency, d.end_loc, nxt)
     if isinstance(d, _DBranch):
-        cases = tuple(
-            Case(c.loc, c.condition, _freeze_all(c.body.next), _exit_id(c.exit)) for c in d.cases
-        )
+        cases = tuple(Case(c.loc, c.condition, done(c.body.next), _exit_id(c.exit)) for c in d.cases)
         return Branch(d.id, d.loc, d.mode, cases, d.form, d.end_loc, nxt)
     if isinstance(d, _DSubFlow):
-        return SubFlowCall(
-            d.id, d.loc, d.child, d.capture, d.write_back, d.concurrency, nxt, d.side, d.flow
-        )
+        return SubFlowCall(d.id, d.loc, d.child, d.capture, d.write_back, d.concurrency, nxt, d.side, d.flow)
     if isinstance(d, _DEnd):
         return End(d.id, d.loc, nxt)
     if isinstance(d, _DCollect):

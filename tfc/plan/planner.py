@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Node, Signal, Step, SubFlowCall
 from ..ir.text import fingerprint
+from ..ir.walk import walk
 from ..runtime.markers import Trigger
 from .nodes import (
     BatchPlan,
@@ -83,17 +84,17 @@ def plan_flow(ir: FlowIR, subflow: SubFlowFactory | None = None) -> Plan:
     return _Planner(ir, subflow).build()
 
 
-def _subtree_ids(node: Node, into: set[int]) -> set[int]:
-    into.add(node.id)
-    for n in node.next:
-        _subtree_ids(n, into)
-    return into
-
-
 def _contains(node: Node, target: int | None) -> bool:
+    """Whether *target* is *node* or follows it (block bodies excluded), without recursion."""
     if target is None:
         return False
-    return target in _subtree_ids(node, set())
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.id == target:
+            return True
+        stack.extend(n.next)
+    return False
 
 
 class _Planner:
@@ -139,20 +140,9 @@ class _Planner:
 
     def _collections(self, ir: FlowIR) -> None:
         found: dict[str, list[Collect]] = {}
-
-        def walk(nodes: tuple[Node, ...]) -> None:
-            for n in nodes:
-                if isinstance(n, Collect):
-                    found.setdefault(n.name, []).append(n)
-                if isinstance(n, ForEach):
-                    walk(n.body)
-                if isinstance(n, Branch):
-                    for c in n.cases:
-                        walk(c.body)
-                walk(n.next)
-
-        for root in ir.roots:
-            walk(root.next)
+        for n in walk(ir):
+            if isinstance(n, Collect):
+                found.setdefault(n.name, []).append(n)
         for name, nodes in found.items():
             self.plan.collections[name] = CollectionPlan(
                 name, tuple(dict.fromkeys(n.branch_id for n in nodes)), nodes[0].mode
