@@ -215,7 +215,7 @@ class TriggerFlowExecution:
             self.started_at = time.time()
             try:
                 await self.enter(lambda act: act.start(initial))
-            except BaseException as exc:
+            except Exception as exc:  # not cancellation: stream consumers just end then
                 self._start_error = exc
                 raise
             self._settle_status()
@@ -435,7 +435,12 @@ class TriggerFlowExecution:
             self.status = "cancelled"
         self.lifecycle = "sealed"
         if self._queued:
-            await self.enter(_noop)
+            # Queued outside work counts against the timeout too (B6).
+            deadline = None if timeout is None else anyio.current_time() + timeout
+            with anyio.move_on_after(timeout):
+                await self.enter(_noop)
+            if deadline is not None:
+                timeout = max(0.0, deadline - anyio.current_time())
         if self._active:
             if timeout is None:
                 while self._active:

@@ -2,8 +2,10 @@
 
 The one place a task group opens for fan-out. The first failing branch cancels its
 siblings and its exception is re-raised as itself, never wrapped in an exception group.
-With a limit, that many workers pull indices in order, so branches start FIFO and memory
-stays bounded by the limit rather than by N.
+Branches start in index order on every backend (trio runs newly started tasks in a random
+order, so a branch that runs before its turn waits for it); with a limit, that many workers
+pull indices in order, so branches start FIFO and memory stays bounded by the limit rather
+than by N.
 """
 
 from __future__ import annotations
@@ -34,8 +36,22 @@ async def fan_out(n: int, run_one: Callable[[int], Awaitable[object]], limit: in
                 tg.cancel_scope.cancel()
 
         if limit is None or limit >= n:
+            turn = 0
+            waiting: dict[int, anyio.Event] = {}
+
+            async def in_order(i: int) -> None:
+                nonlocal turn
+                if turn != i:
+                    event = waiting[i] = anyio.Event()
+                    await event.wait()
+                turn = i + 1
+                successor = waiting.pop(turn, None)
+                if successor is not None:
+                    successor.set()
+                await one(i)
+
             for i in range(n):
-                tg.start_soon(one, i)
+                tg.start_soon(in_order, i)
         else:
             indices = iter(range(n))
 
