@@ -6,6 +6,7 @@ a new typing construct can make the checks less precise, never wrong.
 
 from __future__ import annotations
 
+import abc
 import collections.abc as cabc
 import dataclasses
 import enum
@@ -133,7 +134,8 @@ def _instance(cls: type, args: tuple[object, ...], depth: int) -> Ty:
         )
     if cls is type(None):
         return NONE
-    return Instance(_qualname(cls), terms, _bases(cls), fields)
+    is_open = isinstance(cls, abc.ABCMeta) and cls not in _ABCS
+    return Instance(_qualname(cls), terms, _bases(cls), fields, open=is_open)
 
 
 def _typeddict(tp: Any, depth: int) -> Ty:

@@ -60,6 +60,9 @@ class Instance:
             which case the class is only known to be a subclass of itself and `object`.
         fields: ``(name, type)`` of a dataclass's fields, None for other classes.
         variadic: For ``tuple[X, ...]``: ``args == (X,)`` stands for any length.
+        open: Other classes may be registered as virtual subclasses of this one (an ABC
+            other than the well-known `collections.abc` ones): as a target it accepts
+            anything, since no frontend can know every registration.
     """
 
     name: str
@@ -67,6 +70,7 @@ class Instance:
     bases: frozenset[str] | None = None
     fields: tuple[tuple[str, Ty], ...] | None = None
     variadic: bool = False
+    open: bool = False
 
 
 @dataclass(frozen=True, slots=True)
