@@ -8,7 +8,7 @@ compiled again only if its definition changed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, overload
 
 from typing_extensions import TypeVar
@@ -289,7 +289,7 @@ class TriggerFlow(Generic[S]):
                         loc,
                         help_did_you_mean(str(scope), _WHEN_SCOPES[:4]) or 'use "event", "runtime_data", "flow_data" or "collect"',
                     )
-                for name in [names] if isinstance(names, (str, Chunk)) else list(names):
+                for name in [names] if isinstance(names, (str, Chunk)) or not isinstance(names, Iterable) else list(names):
                     if isinstance(name, Chunk):
                         yield Signal("chunk", name.name)
                     elif isinstance(name, str):
@@ -435,10 +435,13 @@ class TriggerFlow(Generic[S]):
             raise ValueError(
                 "flow.async_start()/flow.start() always auto-close; use flow.create_execution(auto_close=False)"
             )
+        from ..compile import warn_hidden_start
         from ..runtime.execution import TriggerFlowExecution
 
+        plan = self.compile()
+        warn_hidden_start(self, self._graph.version)
         return TriggerFlowExecution(
-            self, self.compile(), concurrency=concurrency, runtime_resources=runtime_resources, hidden=True
+            self, plan, concurrency=concurrency, runtime_resources=runtime_resources, hidden=True
         )
 
     async def async_start(
