@@ -1,0 +1,1 @@
+"""Benchmarks of tfc against hand-written anyio baselines; run ``python -m bench.run_all``."""
