@@ -31,6 +31,7 @@ __all__ = (
     "SchemaRole",
     "TypeFacts",
     "analyse",
+    "check_edges",
     "run_checks",
 )
 

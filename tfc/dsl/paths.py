@@ -17,7 +17,16 @@ from typing import Literal
 from ..diagnostics import did_you_mean
 from ..ir.nodes import Binding
 
-__all__ = ("CAPTURE_SOURCES", "PathProblem", "PathSpec", "parse_capture", "parse_write_back")
+__all__ = (
+    "CAPTURE_SOURCES",
+    "PathError",
+    "PathProblem",
+    "PathSpec",
+    "assign",
+    "lookup",
+    "parse_capture",
+    "parse_write_back",
+)
 
 _SEGMENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_\-]*|\$[A-Za-z_][A-Za-z0-9_]*|[0-9]+)$")
 

@@ -32,6 +32,7 @@ __all__ = (
     "CollectPlan",
     "EndPlan",
     "ForEachPlan",
+    "Fork",
     "ListenerFork",
     "PlanNode",
     "RootPlan",

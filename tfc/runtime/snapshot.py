@@ -20,7 +20,7 @@ from .markers import MISSING, PAUSED, Scope
 if TYPE_CHECKING:
     from .execution import TriggerFlowExecution
 
-__all__ = ("FORMAT", "load_execution", "save_execution")
+__all__ = ("FORMAT", "load_execution", "parse_document", "save_execution")
 
 FORMAT = "tfc.execution/1"
 _FORBIDDEN_KEYS = frozenset({"py/object", "py/reduce", "py/type", "py/function", "__class__", "__module__", "__reduce__", "__reduce_ex__"})

@@ -30,7 +30,7 @@ from .terms import (
     union,
 )
 
-__all__ = ("SubsetChecker", "Iteration")
+__all__ = ("Iteration", "SubsetChecker", "element_of")
 
 _ABC = "collections.abc."
 _OBJECT = "builtins.object"
