@@ -1,0 +1,126 @@
+"""Building runners: find flows, resolve what a runner imports, write files, load in memory.
+
+`build_runner` emits the runner of a flow defined in an importable module (what `tfc build`
+writes); `load_runner` compiles a runner in memory, registering its source with `linecache`
+under ``<tfc runner FLOWNAME>`` so tracebacks show the generated lines.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import linecache
+import os
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .emit import Runner, Source, emit_runner
+
+__all__ = (
+    "build_runner",
+    "find_flows",
+    "load_runner",
+    "resolve_source",
+    "runner_path",
+)
+
+_loads = itertools.count(1)
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _display_path(file: str, root: str | None) -> str:
+    base = os.path.abspath(root or os.getcwd())
+    path = os.path.abspath(file)
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return os.path.basename(path)
+    return os.path.basename(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def resolve_source(flow: Any, module: str, flow_attr: str, *, root: str | None = None) -> Source:
+    """Where the runner of *flow* (``module.flow_attr``) imports each chunk from.
+
+    A chunk is imported by the module attribute that holds it (the `Chunk` returned by
+    ``@flow.chunk``, or the plain function given to ``.to()``); chunks with no such name
+    (lambdas, functions defined inside functions) are looked up on the flow, untyped.
+    """
+    mod = sys.modules.get(module) or importlib.import_module(module)
+    names = vars(mod)
+    attrs: dict[str, str | None] = {}
+    for name, chunk in flow.chunks.items():
+        found = None
+        for attr, value in names.items():
+            if attr.startswith("__"):
+                continue
+            if value is chunk or value is chunk.fn:
+                found = attr
+                if attr == name:
+                    break
+        attrs[name] = found
+    file = getattr(mod, "__file__", None) or flow.loc.file
+    return Source(module, flow_attr, attrs, _display_path(file, root), f"{module}:{flow_attr}")
+
+
+def build_runner(flow: Any, module: str, flow_attr: str, *, root: str | None = None) -> Runner:
+    """The runner of ``module.flow_attr`` (the source `tfc build` writes)."""
+    return emit_runner(flow, resolve_source(flow, module, flow_attr, root=root), version=_version())
+
+
+def load_runner(flow: Any, *, root: str | None = None) -> types.ModuleType:
+    """Generate and import the runner of *flow* in memory.
+
+    The chunks and the flow are handed over through a private module, so any flow works,
+    including flows built inside functions. The source is registered with `linecache` as
+    ``<tfc runner FLOWNAME>``.
+    """
+    n = next(_loads)
+    src_name = f"_tfc_runner_src_{n}"
+    src = types.ModuleType(src_name)
+    attrs: dict[str, str | None] = {}
+    src.flow = flow  # type: ignore[attr-defined]
+    for i, (name, chunk) in enumerate(flow.chunks.items()):
+        attr = f"chunk_{i}"
+        setattr(src, attr, chunk)
+        attrs[name] = attr
+    sys.modules[src_name] = src
+    file = _display_path(flow.loc.file, root)
+    source = Source(src_name, "flow", attrs, file, f"<in memory {flow.name}>")
+    runner = emit_runner(flow, source, version=_version())
+    filename = f"<tfc runner {flow.name}>"
+    lines = runner.source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(runner.source), None, lines, filename)
+    module = types.ModuleType(f"tfc_runner_{n}")
+    module.__file__ = filename
+    code = compile(runner.source, filename, "exec")
+    exec(code, module.__dict__)
+    module.__tfc_runner__ = runner  # type: ignore[attr-defined]
+    return module
+
+
+def find_flows(module: types.ModuleType) -> Iterator[tuple[str, Any]]:
+    """Every `TriggerFlow` defined at module level: ``(attribute, flow)``, first name wins."""
+    from ..dsl.flow import TriggerFlow
+
+    seen: set[int] = set()
+    for attr, value in vars(module).items():
+        if isinstance(value, TriggerFlow) and id(value) not in seen and not attr.startswith("_"):
+            seen.add(id(value))
+            yield attr, value
+
+
+def runner_path(module_file: str, flow_attr: str, *, several: bool, runner_dir: str | None = None) -> Path:
+    """Where the runner of a flow goes: ``<module>_runner.py`` beside the module (or in
+    *runner_dir*), ``<module>_<flow>_runner.py`` when the module defines several flows."""
+    path = Path(module_file)
+    stem = path.stem if path.stem != "__init__" else path.parent.name
+    name = f"{stem}_{flow_attr}_runner.py" if several else f"{stem}_runner.py"
+    return (Path(runner_dir) if runner_dir else path.parent) / name
