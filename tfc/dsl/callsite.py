@@ -57,8 +57,18 @@ def call_site(method: str) -> Loc:
         if name == method:
             best = (end_line, end_col - len(method))
     if best is not None:
-        return Loc(code.co_filename, best[0], best[1])
+        return Loc(code.co_filename, best[0], _code_points(code.co_filename, best[0], best[1]))
     return Loc(code.co_filename, frame.f_lineno or 0, 0)
+
+
+def _code_points(filename: str, line: int, byte_column: int) -> int:
+    """Bytecode columns count UTF-8 bytes; locations (and libcst) count code points."""
+    import linecache
+
+    text = linecache.getline(filename, line)
+    if text.isascii():
+        return byte_column
+    return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
 
 
 def definition_site(fn: object) -> Loc | None:

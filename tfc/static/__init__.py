@@ -1,0 +1,170 @@
+"""The static frontend: flows read from source with libcst, checked without importing them.
+
+Two passes: the index pass (`index.py`) summarises each file (cached per file, see
+`project.py`); the resolve pass (`resolve.py`) interprets the summaries as Python would run
+them and records every flow through the same `GraphRecorder` the runtime uses
+(`builder.py`), so both frontends give the same IR. Then the compiler's checks run on each
+flow with `StaticFacts` for types, and the project-wide event checks (`events.py`) run once.
+
+Only this package imports libcst, and only when a check runs.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import SYNTAX_ERROR, Diagnostic, Location
+from ..ir.nodes import FlowIR
+from .project import Project, SourceFile, discover, find_root
+from .syntax import ModuleSummary
+from .values import FlowVal
+
+if TYPE_CHECKING:
+    from .facts import StaticFacts
+    from .resolve import Resolution
+
+__all__ = ("CheckResult", "StaticFlow", "apply_inline_ignores", "check_paths", "extract_flows", "run_flow_checks")
+
+
+@dataclass(frozen=True)
+class StaticFlow:
+    """A flow found in source: the variable-free facts about it and its IR."""
+
+    name: str
+    module: str
+    ir: FlowIR
+    value: FlowVal = field(repr=False, compare=False)
+
+
+@dataclass
+class CheckResult:
+    """What `check_paths` found.
+
+    Attributes:
+        diagnostics: Every finding in the checked files, inline ignores applied, sorted.
+        files: The checked files.
+        flows: Every flow found in them.
+        indexed: How many files were read (the others came from the cache).
+    """
+
+    diagnostics: list[Diagnostic]
+    files: list[SourceFile]
+    flows: list[StaticFlow]
+    indexed: int = 0
+
+
+def run_flow_checks(ir: FlowIR, facts: StaticFacts) -> list[Diagnostic]:
+    """Run the compiler's checks (`tfc.checks.run_checks`) on *ir* with *facts*."""
+    from .. import checks
+
+    run: Any = checks.run_checks
+    if "facts" in inspect.signature(run).parameters:
+        return list(run(ir, facts))
+    return list(run(ir))  # pragma: no cover - before the checks took type facts
+
+
+@dataclass
+class _Analysis:
+    flows: list[StaticFlow]
+    diagnostics: list[Diagnostic]
+    facts: StaticFacts
+    resolution: Resolution
+
+
+def _analyse(summaries: list[ModuleSummary], project: Project | None) -> _Analysis:
+    from .facts import StaticFacts
+    from .resolve import resolve
+
+    def find(name: str) -> ModuleSummary | None:
+        if project is None:
+            return None
+        path = project.find_module(name)
+        if path is None:
+            return None
+        return project.summaries([project.source(path)])[0]
+
+    resolution = resolve(summaries, find)
+    pairs = list(resolution.irs())
+    facts = StaticFacts(pairs, resolution.globals)
+    flows = [StaticFlow(ir.name, flow.module, ir, flow) for flow, ir in pairs]
+    return _Analysis(flows, resolution.diagnostics, facts, resolution)
+
+
+def check_paths(
+    paths: Sequence[str],
+    *,
+    root: Path | None = None,
+    exclude: Sequence[str] = (),
+    cache: bool = True,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check every flow in the ``.py`` files under *paths* without importing them.
+
+    Args:
+        root: The project root (default: the folder of the nearest ``pyproject.toml``).
+        exclude: Root-relative globs or folders to skip.
+        cache: Read and write the per-file cache in ``<root>/.tfc_cache``.
+        jobs: Processes for indexing (default: one per CPU).
+    """
+    from .events import check_events
+
+    root = root if root is not None else find_root(Path.cwd())
+    project = Project(root, cache=cache, jobs=jobs)
+    files = [project.source(p) for p in discover(paths, root, exclude)]
+    summaries = project.summaries(files)
+    analysis = _analyse(summaries, project)
+    flows, facts = analysis.flows, analysis.facts
+    diagnostics = list(analysis.diagnostics)
+    for summary in summaries:
+        if summary.syntax_error is not None:
+            message, line, column = summary.syntax_error
+            diagnostics.append(
+                Diagnostic(SYNTAX_ERROR, f"cannot parse this file: {message}", Location(summary.path, max(line, 1), max(column, 0)))
+            )
+    for flow in flows:
+        diagnostics.extend(run_flow_checks(flow.ir, facts))
+    diagnostics.extend(check_events([f.ir for f in flows], summaries, (fn for fn, _ in analysis.resolution.chunk_functions())))
+    checked = {f.display for f in files}
+    diagnostics = [d for d in _dedupe(diagnostics) if d.location.file in checked]
+    diagnostics = apply_inline_ignores(diagnostics, summaries)
+    reported = [f for f in flows if f.ir.loc.file in checked]
+    return CheckResult(sorted(diagnostics, key=Diagnostic.sort_key), files, reported, project.indexed)
+
+
+def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.location, d.code.id, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def apply_inline_ignores(diagnostics: list[Diagnostic], summaries: Iterable[ModuleSummary]) -> list[Diagnostic]:
+    """Drop diagnostics on lines that carry ``# tfc: ignore`` or ``# tfc: ignore[CODE, ...]``."""
+    table = {s.path: dict(s.ignores) for s in summaries if s.ignores}
+    if not table:
+        return diagnostics
+    kept = []
+    for d in diagnostics:
+        codes = table.get(d.location.file, {}).get(d.location.line)
+        if codes is not None and (not codes or any(d.code.id.startswith(c) or d.code.name == c.lower() for c in codes)):
+            continue
+        kept.append(d)
+    return kept
+
+
+def extract_flows(paths: Sequence[str], *, root: Path | None = None) -> list[StaticFlow]:
+    """Every flow defined in the files under *paths*, read statically (no cache)."""
+    root = root if root is not None else find_root(Path.cwd())
+    project = Project(root, cache=False, jobs=1)
+    files = [project.source(p) for p in discover(paths, root)]
+    flows = _analyse(project.summaries(files), project).flows
+    checked = {f.display for f in files}
+    return [f for f in flows if f.ir.loc.file in checked]

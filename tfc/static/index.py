@@ -1,0 +1,399 @@
+"""The index pass: read one file with libcst into a `ModuleSummary`, never importing it.
+
+This is the only module that imports libcst. It keeps what the resolve pass needs (see
+`syntax.py`) with libcst's positions: 1-based lines and 0-based code-point columns, the
+same numbers the runtime frontend reads from bytecode for builder calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from ..ir.nodes import Loc
+from .syntax import (
+    Assign,
+    Attribute,
+    Block,
+    Call,
+    ClassDef,
+    Const,
+    DictExpr,
+    Emit,
+    Expr,
+    ExprStmt,
+    Field,
+    FunctionDef,
+    Import,
+    Lambda,
+    ModuleSummary,
+    Name,
+    Opaque,
+    Param,
+    Return,
+    SeqExpr,
+    Stmt,
+)
+
+__all__ = ("EMIT_METHODS", "HIDDEN_STARTS", "PAUSE_METHODS", "index_source")
+
+EMIT_METHODS = frozenset({"emit", "async_emit", "emit_nowait", "async_emit_nowait"})
+"""The methods whose first argument is an event name."""
+PAUSE_METHODS = frozenset({"pause_for", "async_pause_for"})
+HIDDEN_STARTS = frozenset({"start", "async_start", "get_runtime_stream", "get_async_runtime_stream"})
+"""The flow methods that run it in a hidden execution (one that cannot be saved)."""
+
+_IGNORE = re.compile(r"#\s*tfc:\s*ignore(?:\[([^\]]*)\])?")
+_OPAQUE_WIDTH = 60
+
+
+def index_source(source: str, path: str, module: str, *, is_package: bool = False) -> ModuleSummary:
+    """Summarise *source* (the text of *path*, importable as *module*).
+
+    A file that does not parse gives a summary with ``syntax_error`` set and no statements.
+    """
+    ignores = _ignores(source)
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if str(exc.message).strip() else "invalid syntax"
+        return ModuleSummary(path, module, (), is_package, (message, exc.raw_line, exc.raw_column), ignores)
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    reader = _Reader(tree, path, module, is_package, positions)
+    body = reader.block(tree.body, "")
+    return ModuleSummary(path, module, body, is_package, None, ignores)
+
+
+def _ignores(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    if "tfc:" not in source:
+        return ()
+    found = []
+    for number, line in enumerate(source.splitlines(), 1):
+        match = _IGNORE.search(line)
+        if match is not None:
+            codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+            found.append((number, codes))
+    return tuple(found)
+
+
+class _Reader:
+    def __init__(
+        self,
+        tree: cst.Module,
+        path: str,
+        module: str,
+        is_package: bool,
+        positions: object,
+    ) -> None:
+        self.tree = tree
+        self.path = path
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.positions: dict[cst.CSTNode, CodeRange] = positions  # type: ignore[assignment]
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def loc(self, node: cst.CSTNode) -> Loc:
+        start = self.positions[node].start
+        return Loc(self.path, start.line, start.column)
+
+    def text(self, node: cst.CSTNode) -> str:
+        code = " ".join(self.tree.code_for_node(node).split())
+        return code if len(code) <= _OPAQUE_WIDTH else code[: _OPAQUE_WIDTH - 3] + "..."
+
+    # -- statements --------------------------------------------------------------------
+
+    def block(self, body: Sequence[cst.CSTNode], scope: str) -> tuple[Stmt, ...]:
+        out: list[Stmt] = []
+        for stmt in body:
+            out.extend(self.statement(stmt, scope))
+        return tuple(out)
+
+    def suite(self, node: cst.BaseSuite, scope: str) -> tuple[Stmt, ...]:
+        if isinstance(node, cst.IndentedBlock):
+            return self.block(node.body, scope)
+        if isinstance(node, cst.SimpleStatementSuite):
+            return self.block(node.body, scope)
+        return ()
+
+    def statement(self, node: cst.CSTNode, scope: str) -> list[Stmt]:
+        if isinstance(node, cst.SimpleStatementLine):
+            return [s for small in node.body for s in self.small(small, scope)]
+        if isinstance(node, cst.FunctionDef):
+            return [self.function(node, scope)]
+        if isinstance(node, cst.ClassDef):
+            return [self.klass(node, scope)]
+        if isinstance(node, cst.If):
+            return [self.if_block(node, scope)]
+        if isinstance(node, (cst.For, cst.While)):
+            bodies = [self.suite(node.body, scope)]
+            if node.orelse is not None:
+                bodies.append(self.suite(node.orelse.body, scope))
+            return [Block("for" if isinstance(node, cst.For) else "while", self.loc(node), tuple(bodies))]
+        if isinstance(node, cst.With):
+            return [Block("with", self.loc(node), (self.suite(node.body, scope),))]
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            bodies = [self.suite(node.body, scope)]
+            bodies += [self.suite(h.body, scope) for h in node.handlers]
+            if node.orelse is not None:
+                bodies.append(self.suite(node.orelse.body, scope))
+            if node.finalbody is not None:
+                bodies.append(self.suite(node.finalbody.body, scope))
+            return [Block("try", self.loc(node), tuple(bodies))]
+        if isinstance(node, cst.Match):
+            return [Block("match", self.loc(node), tuple(self.suite(c.body, scope) for c in node.cases))]
+        return []
+
+    def if_block(self, node: cst.If, scope: str) -> Block:
+        test = node.test
+        if (
+            isinstance(test, cst.Comparison)
+            and isinstance(test.left, cst.Name)
+            and test.left.value == "__name__"
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)
+        ):
+            return Block("main", self.loc(node), (self.suite(node.body, scope),))
+        bodies = [self.suite(node.body, scope)]
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            bodies.append((self.if_block(orelse, scope),))
+        elif isinstance(orelse, cst.Else):
+            bodies.append(self.suite(orelse.body, scope))
+        return Block("if", self.loc(node), tuple(bodies), self.expr(test))
+
+    def small(self, node: cst.BaseSmallStatement, scope: str) -> list[Stmt]:
+        if isinstance(node, cst.Expr):
+            return [ExprStmt(self.expr(node.value))]
+        if isinstance(node, cst.Assign):
+            value = self.expr(node.value)
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, (cst.Tuple, cst.List)):
+                return self.unpack(node.targets[0].target, node.value, value)
+            names = tuple(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+            if len(names) != len(node.targets):
+                names = ()
+            return [Assign(names, value, self.loc(node))]
+        if isinstance(node, cst.AnnAssign):
+            if node.value is None or not isinstance(node.target, cst.Name):
+                return []
+            return [Assign((node.target.value,), self.expr(node.value), self.loc(node))]
+        if isinstance(node, cst.Return):
+            return [Return(None if node.value is None else self.expr(node.value), self.loc(node))]
+        if isinstance(node, cst.Import):
+            return [self.import_name(alias) for alias in node.names]
+        if isinstance(node, cst.ImportFrom):
+            return self.import_from(node)
+        return []
+
+    def unpack(self, target: cst.Tuple | cst.List, raw: cst.BaseExpression, value: Expr) -> list[Stmt]:
+        names = [e.value.value if isinstance(e.value, cst.Name) else None for e in target.elements]
+        loc = self.loc(target)
+        if isinstance(value, SeqExpr) and len(value.items) == len(names) and isinstance(raw, (cst.Tuple, cst.List)):
+            return [Assign((n,), v, loc) for n, v in zip(names, value.items) if n is not None]
+        return [Assign((n,), Opaque(self.text(raw), value.loc), loc) for n in names if n is not None]
+
+    def import_name(self, alias: cst.ImportAlias) -> Import:
+        dotted = _dotted(alias.name)
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            return Import(dotted, None, alias.asname.name.value, self.loc(alias))
+        return Import(dotted.partition(".")[0], None, dotted.partition(".")[0], self.loc(alias))
+
+    def import_from(self, node: cst.ImportFrom) -> list[Stmt]:
+        base = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level:
+            parts = self.package.split(".") if self.package else []
+            if level - 1 > len(parts):
+                return []
+            anchor = parts[: len(parts) - (level - 1)]
+            base = ".".join([*anchor, base] if base else anchor)
+        if isinstance(node.names, cst.ImportStar):
+            return [Import(base, "*", "*", self.loc(node))]
+        out: list[Stmt] = []
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bind = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bind = alias.asname.name.value
+            out.append(Import(base, name, bind, self.loc(alias)))
+        return out
+
+    def function(self, node: cst.FunctionDef, scope: str) -> FunctionDef:
+        name = node.name.value
+        qualname = f"{scope}{name}"
+        first = node.decorators[0] if node.decorators else node
+        start = self.positions[first].start
+        params = self.params(node.params)
+        returns = None if node.returns is None else self.tree.code_for_node(node.returns.annotation)
+        finder = _EmitFinder(self)
+        node.body.visit(finder)
+        return FunctionDef(
+            name,
+            qualname,
+            Loc(self.path, start.line, 0),
+            node.asynchronous is not None,
+            tuple(self.expr(d.decorator) for d in node.decorators),
+            params,
+            returns,
+            self.suite(node.body, f"{qualname}.<locals>."),
+            tuple(finder.found),
+            finder.pauses,
+            tuple(finder.starts),
+        )
+
+    def params(self, params: cst.Parameters) -> tuple[Param, ...]:
+        out: list[Param] = []
+
+        def one(p: cst.Param, kind: str) -> None:
+            annotation = None if p.annotation is None else self.tree.code_for_node(p.annotation.annotation)
+            default = None if p.default is None else self.expr(p.default)
+            out.append(Param(p.name.value, annotation, kind, default))  # type: ignore[arg-type]
+
+        for p in (*params.posonly_params, *params.params):
+            one(p, "positional")
+        if isinstance(params.star_arg, cst.Param):
+            one(params.star_arg, "star")
+        for p in params.kwonly_params:
+            one(p, "keyword")
+        if params.star_kwarg is not None:
+            one(params.star_kwarg, "starstar")
+        return tuple(out)
+
+    def klass(self, node: cst.ClassDef, scope: str) -> ClassDef:
+        fields: list[Field] = []
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    fields.append(
+                        Field(small.target.value, self.tree.code_for_node(small.annotation.annotation), self.loc(small.target))
+                    )
+        first = node.decorators[0] if node.decorators else node
+        start = self.positions[first].start
+        return ClassDef(
+            node.name.value,
+            f"{scope}{node.name.value}",
+            Loc(self.path, start.line, start.column),
+            tuple(self.expr(a.value) for a in node.bases),
+            tuple((k.keyword.value, self.expr(k.value)) for k in node.keywords if k.keyword is not None),
+            tuple(self.expr(d.decorator) for d in node.decorators),
+            tuple(fields),
+        )
+
+    # -- expressions -------------------------------------------------------------------
+
+    def expr(self, node: cst.BaseExpression) -> Expr:
+        if isinstance(node, cst.Name):
+            if node.value in ("True", "False", "None"):
+                return Const({"True": True, "False": False, "None": None}[node.value], self.loc(node))
+            return Name(node.value, self.loc(node))
+        if isinstance(node, cst.Attribute):
+            return Attribute(self.expr(node.value), node.attr.value, self.loc(node.attr))
+        if isinstance(node, cst.Call):
+            return self.call(node)
+        if isinstance(node, cst.Await):
+            return self.expr(node.expression)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            if isinstance(value, (str, bytes)):
+                return Const(value, self.loc(node))
+            return Opaque(self.text(node), self.loc(node))
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+            return Const(node.evaluated_value, self.loc(node))
+        if (
+            isinstance(node, cst.UnaryOperation)
+            and isinstance(node.operator, cst.Minus)
+            and isinstance(node.expression, (cst.Integer, cst.Float))
+        ):
+            return Const(-node.expression.evaluated_value, self.loc(node))
+        if isinstance(node, cst.Dict):
+            items: list[tuple[Expr | None, Expr]] = []
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    items.append((self.expr(element.key), self.expr(element.value)))
+                else:
+                    items.append((None, self.expr(element.value)))
+            return DictExpr(tuple(items), self.loc(node))
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            kind = "list" if isinstance(node, cst.List) else "tuple" if isinstance(node, cst.Tuple) else "set"
+            elements = tuple(
+                self.expr(e.value) if isinstance(e, cst.Element) else Opaque(self.text(e.value), self.loc(e.value))
+                for e in node.elements
+            )
+            return SeqExpr(kind, elements, self.loc(node))  # type: ignore[arg-type]
+        if isinstance(node, cst.Lambda):
+            return Lambda(self.loc(node))
+        return Opaque(self.text(node), self.loc(node))
+
+    def call(self, node: cst.Call) -> Call:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            loc = self.loc(func.attr)
+        else:
+            loc = self.loc(func)
+        args: list[Expr] = []
+        kwargs: list[tuple[str, Expr]] = []
+        starred: Loc | None = None
+        for arg in node.args:
+            if arg.star:
+                if starred is None:
+                    starred = self.loc(arg)
+                continue
+            if arg.keyword is not None:
+                kwargs.append((arg.keyword.value, self.expr(arg.value)))
+            else:
+                args.append(self.expr(arg.value))
+        return Call(self.expr(func), tuple(args), tuple(kwargs), loc, self.loc(node), starred)
+
+
+class _EmitFinder(cst.CSTVisitor):
+    """Every ``x.emit("name", ...)``-style call in a function body (not in nested functions)."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.found: list[Emit] = []
+        self.pauses = False
+        self.starts: list[tuple[str, Loc]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            attr = func.attr.value
+            if attr in PAUSE_METHODS:
+                self.pauses = True
+            elif attr in HIDDEN_STARTS and isinstance(func.value, cst.Name):
+                self.starts.append((func.value.value, self.reader.loc(func.attr)))
+        if isinstance(func, cst.Attribute) and func.attr.value in EMIT_METHODS:
+            loc = self.reader.loc(func.attr)
+            first = node.args[0] if node.args and not node.args[0].star and node.args[0].keyword is None else None
+            if first is None:
+                named = [a for a in node.args if a.keyword is not None and a.keyword.value in ("event", "name", "trigger_event")]
+                first = named[0] if named else None
+            if first is not None:
+                value = first.value
+                event = None
+                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    evaluated = value.evaluated_value
+                    event = evaluated if isinstance(evaluated, str) else None
+                self.found.append(Emit(event, loc, self.reader.text(value)))
+        return True
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,222 @@
+"""The checked project: which files, under which module names, indexed once and cached.
+
+Files are found under the given paths (``.py`` files, skipping virtual environments,
+caches and anything excluded); each gets the module name Python would import it under,
+counted from the project root (the folder of the nearest ``pyproject.toml``; a ``src/``
+layout is understood). Summaries are cached per file in ``.tfc_cache/`` under the root,
+keyed by the file's size and modification time, so a second run re-reads only the files
+that changed. Indexing many files uses a process pool.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .syntax import ModuleSummary
+
+__all__ = ("CACHE_DIR", "Project", "SourceFile", "discover", "find_root", "module_name")
+
+CACHE_DIR = ".tfc_cache"
+_CACHE_FORMAT = "index-1"
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", CACHE_DIR}
+)
+_POOL_THRESHOLD = 48
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file to index: where it is, how diagnostics name it, and its module name."""
+
+    path: Path
+    display: str
+    module: str
+    is_package: bool
+
+
+def find_root(start: Path) -> Path:
+    """The folder of the nearest ``pyproject.toml`` above *start* (or *start* itself)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return start
+
+
+def module_name(path: Path, root: Path) -> tuple[str, bool]:
+    """The dotted module name of *path* and whether it is a package's ``__init__``."""
+    path = path.resolve()
+    try:
+        rel = path.relative_to(root)
+        parts = list(rel.parts)
+        if len(parts) > 1 and parts[0] == "src" and not (root / "src" / "__init__.py").exists():
+            parts = parts[1:]
+    except ValueError:
+        parts = [path.name]
+        folder = path.parent
+        while (folder / "__init__.py").exists():
+            parts.insert(0, folder.name)
+            folder = folder.parent
+    parts[-1] = parts[-1].removesuffix(".py")
+    if parts[-1] == "__init__" and len(parts) > 1:
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _matches(rel: str, patterns: Sequence[str]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or rel == pattern or rel.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], root: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Every ``.py`` file under *paths*, sorted, minus *exclude* (globs or folders, root-relative)."""
+    found: set[Path] = set()
+    cwd = Path.cwd()
+
+    def excluded(path: Path) -> bool:
+        for base in (root, cwd):
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if _matches(rel, exclude):
+                return True
+        return False
+
+    for raw in paths:
+        start = Path(raw).resolve()
+        if start.is_file():
+            if not excluded(start):
+                found.add(start)
+            continue
+        for folder, dirs, files in os.walk(start):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not excluded(here / d))
+            for name in files:
+                if name.endswith(".py") and not excluded(here / name):
+                    found.add(here / name)
+    return sorted(found)
+
+
+def _index_file(args: tuple[str, str, str, bool]) -> ModuleSummary:
+    from .index import index_source
+
+    path, display, module, is_package = args
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            source = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        return ModuleSummary(display, module, (), is_package, (f"cannot read the file: {exc}", 1, 0))
+    return index_source(source, display, module, is_package=is_package)
+
+
+class Project:
+    """The files of one `tfc check` run, their summaries, and the cache behind them.
+
+    Args:
+        root: The project root (module names and the cache live there).
+        cache: Whether to read and write ``.tfc_cache``.
+        jobs: Worker processes for indexing (default: the CPU count).
+    """
+
+    def __init__(self, root: Path, *, cache: bool = True, jobs: int | None = None) -> None:
+        self.root = root
+        self.cache_dir = root / CACHE_DIR / _CACHE_FORMAT if cache else None
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.indexed = 0
+        """How many files were read this run (the rest came from the cache)."""
+
+    def source(self, path: Path) -> SourceFile:
+        module, is_package = module_name(path, self.root)
+        return SourceFile(path, _display(path), module, is_package)
+
+    def find_module(self, name: str) -> Path | None:
+        """The file of project module *name*, if it exists under the root."""
+        rel = Path(*name.split("."))
+        for base in (self.root, self.root / "src"):
+            for candidate in (base / rel.with_suffix(".py"), base / rel / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def summaries(self, files: Sequence[SourceFile]) -> list[ModuleSummary]:
+        """The summary of each file, from the cache when it is fresh."""
+        out: list[ModuleSummary | None] = [None] * len(files)
+        missing: list[tuple[int, SourceFile, tuple[int, int]]] = []
+        for i, f in enumerate(files):
+            try:
+                st = f.path.stat()
+            except OSError:
+                stamp = (0, 0)
+            else:
+                stamp = (st.st_mtime_ns, st.st_size)
+            cached = self._read_cache(f, stamp)
+            if cached is not None:
+                out[i] = cached
+            else:
+                missing.append((i, f, stamp))
+        jobs = [(str(f.path), f.display, f.module, f.is_package) for _, f, _ in missing]
+        if len(jobs) >= _POOL_THRESHOLD and self.jobs > 1:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                results = list(pool.map(_index_file, jobs, chunksize=max(1, len(jobs) // (self.jobs * 8))))
+        else:
+            results = [_index_file(job) for job in jobs]
+        self.indexed += len(results)
+        for (i, f, stamp), summary in zip(missing, results):
+            out[i] = summary
+            self._write_cache(f, stamp, summary)
+        return [s for s in out if s is not None]
+
+    # -- the cache ---------------------------------------------------------------------
+
+    def _cache_file(self, f: SourceFile) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / (hashlib.sha1(str(f.path).encode()).hexdigest() + ".pickle")
+
+    def _read_cache(self, f: SourceFile, stamp: tuple[int, int]) -> ModuleSummary | None:
+        target = self._cache_file(f)
+        if target is None:
+            return None
+        try:
+            with open(target, "rb") as handle:
+                key, summary = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
+            return None
+        if key != (stamp, f.display, f.module, f.is_package) or not isinstance(summary, ModuleSummary):
+            return None
+        return summary
+
+    def _write_cache(self, f: SourceFile, stamp: tuple[int, int], summary: ModuleSummary) -> None:
+        target = self._cache_file(f)
+        if target is None or stamp == (0, 0):
+            return
+        try:
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                top = target.parent.parent
+                (top / ".gitignore").write_text("# created by tfc check\n*\n")
+                (top / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump(((stamp, f.display, f.module, f.is_package), summary), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            pass
