@@ -200,7 +200,10 @@ def display(ty: Ty) -> str:
     if isinstance(ty, TypedDictType):
         return ty.name
     if isinstance(ty, UnionType):
-        return " | ".join(display(i) for i in ty.items)
+        literals = [i.value for i in ty.items if isinstance(i, LiteralType)]
+        rest = [display(i) for i in ty.items if not isinstance(i, LiteralType)]
+        merged = [f"Literal[{', '.join(map(repr, literals))}]"] if literals else []
+        return " | ".join(merged + rest)
     if isinstance(ty, LiteralType):
         return f"Literal[{ty.value!r}]"
     return ty.name
