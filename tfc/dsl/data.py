@@ -10,7 +10,7 @@ task of the execution, so they work in sync and async chunks alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, cast
 
 from typing_extensions import TypeVar
@@ -19,6 +19,8 @@ from ..errors import ResourceError
 from ..runtime.markers import Scope, Trigger
 
 if TYPE_CHECKING:
+    from anyio import Semaphore
+
     from ..plan.nodes import PlanNode
     from ..runtime.activation import Activation
     from ..runtime.execution import TriggerFlowExecution
@@ -202,16 +204,15 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
     async def _async_write(self, op: str, key: str, value: object, emit: bool) -> None:
         await self._inline(self._act.async_write_state(op, key, value, emit, self._scope))
 
-    async def _inline(self, awaitable: Any) -> Any:
-        """Await an inline cascade, releasing the execution permit meanwhile."""
+    def _inline(self, awaitable: Awaitable[Any]) -> Awaitable[Any]:
+        """Await an inline cascade, releasing the execution permit meanwhile.
+
+        Without a permit to release, this is *awaitable* itself: no extra frame per emit.
+        """
         limiter = self._act.execution.limiter
         if limiter is not None and self._permit:
-            limiter.release()
-            try:
-                return await awaitable
-            finally:
-                await limiter.acquire()
-        return await awaitable
+            return _released(limiter, awaitable)
+        return awaitable
 
     def get_state(self, key: str | None = None, default: object = None) -> Any:
         return self._act.execution.state.get(key, default)
@@ -394,3 +395,12 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
 
     def __repr__(self) -> str:
         return f"<TriggerFlowRuntimeData {self.chunk_name} value={self.value!r}>"
+
+
+async def _released(limiter: Semaphore, awaitable: Awaitable[Any]) -> Any:
+    """Await *awaitable* with the execution permit handed back meanwhile."""
+    limiter.release()
+    try:
+        return await awaitable
+    finally:
+        await limiter.acquire()

@@ -120,7 +120,7 @@ class Chain(Fork):
 class RootPlan:
     """The chain of one root, and how its signals combine (`when` modes)."""
 
-    __slots__ = ("chain", "id", "loc", "mode", "signals", "slots_key")
+    __slots__ = ("chain", "direct", "id", "loc", "mode", "signals", "slots_key")
 
     def __init__(self, id: int, loc: Loc, signals: tuple[Signal, ...], mode: str, chain: Chain) -> None:
         self.id = id
@@ -128,12 +128,20 @@ class RootPlan:
         self.signals = signals
         self.mode = mode
         self.chain = chain
+        self.direct = len(signals) == 1 or mode == "simple_or"
+        """The chain runs on the bare value of every signal (no join, no tagging)."""
 
-    async def fire(
-        self, act: Activation, signal: Signal, value: object, scope: Scope, trigger: Trigger
-    ) -> object:
-        if len(self.signals) == 1 or self.mode == "simple_or":
-            return await self.chain.run(act, value, scope, trigger)
+    def fire(self, act: Activation, signal: Signal, value: object, scope: Scope, trigger: Trigger) -> Awaitable[object]:
+        """Run the chain for one arriving signal; the awaitable gives the chain's result.
+
+        Not a coroutine function: a single-signal root hands back its chain's own coroutine,
+        so routing a signal costs no coroutine frame of its own (nested emits would pay one per hop).
+        """
+        if self.direct:
+            return self.chain.run(act, value, scope, trigger)
+        return self._combine(act, signal, value, scope, trigger)
+
+    async def _combine(self, act: Activation, signal: Signal, value: object, scope: Scope, trigger: Trigger) -> object:
         if self.mode == "or":
             return await self.chain.run(act, (_type_name(signal), signal.name, value), scope, trigger)
         joins = act.execution.joins
