@@ -128,6 +128,23 @@ def test_sync_facades_run_their_own_event_loop() -> None:
     assert execution.close() == {"seen": "y", "$final_result": "y"}
 
 
+def test_sync_facades_drive_an_execution_started_on_trio() -> None:
+    flow = TriggerFlow()
+    seen: list[object] = []
+    flow.to(lambda d: seen.append(("start", d.value)))
+    flow.when("E").to(lambda d: seen.append(("E", d.value)))
+
+    async def begin() -> TriggerFlowExecution:
+        execution = flow.create_execution(auto_close=False, concurrency=1)
+        await execution.async_start(1)
+        return execution
+
+    execution = anyio.run(begin, backend="trio")
+    execution.emit("E", 2)  # outside any loop: runs inline on a loop of its own
+    assert execution.close() == {}
+    assert seen == [("start", 1), ("E", 2)]
+
+
 async def test_a_sync_facade_inside_an_event_loop_does_not_deadlock() -> None:
     assert echo_flow().start("nested") == {"seen": "nested", "$final_result": "nested"}
 

@@ -271,6 +271,45 @@ async def test_an_and_join_inside_for_each_joins_per_item() -> None:
     assert seen == []
 
 
+async def test_an_and_join_inside_one_for_each_item_fires_for_that_item() -> None:
+    flow = TriggerFlow()
+    seen: list[object] = []
+
+    async def fire(data: TriggerFlowRuntimeData[int]) -> int:
+        await data.async_emit("A", data.value)
+        await data.async_emit("B", -data.value)
+        return data.value
+
+    flow.to(lambda d: [1, 2]).for_each().to(fire).end_for_each()
+    flow.when(["A", "B"]).to(lambda d: seen.append(d.value))
+    await run(flow)
+    assert sorted(seen, key=str) == [{"event": {"A": 1, "B": -1}}, {"event": {"A": 2, "B": -2}}]
+
+
+@pytest.mark.parametrize("shape", ["batch", "if_condition", "hit_all"])
+async def test_an_and_join_of_signals_from_different_branches_fires(shape: str) -> None:
+    """B3: batch branches and cases are paths of one instance, not instances: they join."""
+    flow = TriggerFlow()
+    seen: list[object] = []
+
+    async def emit_a(data: TriggerFlowRuntimeData[Any]) -> None:
+        await data.async_emit("A", "a")
+
+    async def emit_b(data: TriggerFlowRuntimeData[Any]) -> None:
+        await data.async_emit("B", "b")
+
+    if shape == "batch":
+        flow.batch(emit_a, emit_b)
+    elif shape == "if_condition":
+        flow.if_condition(lambda d: True).to(emit_a).end_condition()
+        flow.to(emit_b)
+    else:
+        flow.match("hit_all").case(lambda d: True).to(emit_a).case(lambda d: True).to(emit_b).end_match()
+    flow.when(["A", "B"]).to(lambda d: seen.append(d.value))
+    await run(flow)
+    assert seen == [{"event": {"A": "a", "B": "b"}}]
+
+
 async def test_when_handlers_of_one_signal_start_in_registration_order() -> None:
     flow = TriggerFlow()
     started: list[str] = []

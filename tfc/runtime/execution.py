@@ -115,7 +115,9 @@ class TriggerFlowExecution:
         self.limiter = None
 
     def _ensure_limiter(self) -> None:
-        if self._concurrency is not None and self.limiter is None:
+        # A fresh semaphore whenever the execution was idle: nobody holds a permit then, and
+        # the old one may belong to another event loop (the sync facades run their own).
+        if self._concurrency is not None and (self.limiter is None or not self._active):
             self.limiter = anyio.Semaphore(self._concurrency)
 
     # -- activations --------------------------------------------------------------------
