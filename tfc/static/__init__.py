@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from .facts import StaticFacts
     from .resolve import Resolution
 
-__all__ = ("CheckResult", "StaticFlow", "apply_inline_ignores", "check_paths", "extract_flows", "run_flow_checks")
+__all__ = (
+    "CheckResult",
+    "StaticFlow",
+    "apply_inline_ignores",
+    "check_paths",
+    "check_summaries",
+    "extract_flows",
+    "run_flow_checks",
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class StaticFlow:
     module: str
     ir: FlowIR
     value: FlowVal = field(repr=False, compare=False)
+    variables: tuple[str, ...] = ()
+    """The module-level names the flow is bound to."""
 
 
 @dataclass
@@ -90,8 +100,47 @@ def _analyse(summaries: list[ModuleSummary], project: Project | None) -> _Analys
     resolution = resolve(summaries, find)
     pairs = list(resolution.irs())
     facts = StaticFacts(pairs, resolution.globals)
-    flows = [StaticFlow(ir.name, flow.module, ir, flow) for flow, ir in pairs]
+    flows = [
+        StaticFlow(
+            ir.name,
+            flow.module,
+            ir,
+            flow,
+            tuple(k for k, v in resolution.globals.get(flow.module, {}).items() if v is flow),
+        )
+        for flow, ir in pairs
+    ]
     return _Analysis(flows, resolution.diagnostics, facts, resolution)
+
+
+def check_summaries(
+    summaries: list[ModuleSummary], project: Project | None = None
+) -> tuple[list[Diagnostic], list[StaticFlow]]:
+    """Check the flows of already indexed modules: every diagnostic, and the flows found.
+
+    Diagnostics and flows are those of the given modules only (not of modules they import),
+    with inline ignores applied, sorted.
+    """
+    from .events import check_events
+
+    analysis = _analyse(summaries, project)
+    diagnostics = list(analysis.diagnostics)
+    for summary in summaries:
+        if summary.syntax_error is not None:
+            message, line, column = summary.syntax_error
+            diagnostics.append(
+                Diagnostic(SYNTAX_ERROR, f"cannot parse this file: {message}", Location(summary.path, max(line, 1), max(column, 0)))
+            )
+    for flow in analysis.flows:
+        if not flow.value.failed:  # the runtime raises at the definition error, never compiling
+            diagnostics.extend(run_flow_checks(flow.ir, analysis.facts))
+    chunk_functions = (fn for fn, _ in analysis.resolution.chunk_functions())
+    diagnostics.extend(check_events([f.ir for f in analysis.flows], summaries, chunk_functions))
+    checked = {s.path for s in summaries}
+    diagnostics = [d for d in _dedupe(diagnostics) if d.location.file in checked]
+    diagnostics = apply_inline_ignores(diagnostics, summaries)
+    flows = [f for f in analysis.flows if f.ir.loc.file in checked]
+    return sorted(diagnostics, key=Diagnostic.sort_key), flows
 
 
 def check_paths(
@@ -110,29 +159,12 @@ def check_paths(
         cache: Read and write the per-file cache in ``<root>/.tfc_cache``.
         jobs: Processes for indexing (default: one per CPU).
     """
-    from .events import check_events
-
     root = root if root is not None else find_root(Path.cwd())
     project = Project(root, cache=cache, jobs=jobs)
     files = [project.source(p) for p in discover(paths, root, exclude)]
     summaries = project.summaries(files)
-    analysis = _analyse(summaries, project)
-    flows, facts = analysis.flows, analysis.facts
-    diagnostics = list(analysis.diagnostics)
-    for summary in summaries:
-        if summary.syntax_error is not None:
-            message, line, column = summary.syntax_error
-            diagnostics.append(
-                Diagnostic(SYNTAX_ERROR, f"cannot parse this file: {message}", Location(summary.path, max(line, 1), max(column, 0)))
-            )
-    for flow in flows:
-        diagnostics.extend(run_flow_checks(flow.ir, facts))
-    diagnostics.extend(check_events([f.ir for f in flows], summaries, (fn for fn, _ in analysis.resolution.chunk_functions())))
-    checked = {f.display for f in files}
-    diagnostics = [d for d in _dedupe(diagnostics) if d.location.file in checked]
-    diagnostics = apply_inline_ignores(diagnostics, summaries)
-    reported = [f for f in flows if f.ir.loc.file in checked]
-    return CheckResult(sorted(diagnostics, key=Diagnostic.sort_key), files, reported, project.indexed)
+    diagnostics, flows = check_summaries(summaries, project)
+    return CheckResult(diagnostics, files, flows, project.indexed)
 
 
 def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -119,6 +119,7 @@ class Builder:
             result: object = handler(process, call.loc, *args, **kwargs)
             return result
         except Stop:
+            (owner if isinstance(owner, FlowVal) else owner.flow).failed = True
             return Unknown("error", method.name, call.loc)
         except TypeError:
             self.info(codes.DYNAMIC_FLOW, f".{method.name}() is called with arguments tfc check does not understand", call.loc)
@@ -194,7 +195,7 @@ class Builder:
         if step.reason == "unresolved":
             self.info(codes.UNRESOLVED_NAME, f'cannot resolve "{step.text}" to a chunk or function', step.loc or loc)
         elif step.reason != "error":
-            self.info(codes.DYNAMIC_CHUNK, f'the step "{step.text}" is chosen at run time; tfc check cannot follow it', step.loc or loc)
+            self.info(codes.DYNAMIC_CHUNK, f'the step "{step.text}" is chosen at run time; tfc check cannot follow it', loc)
 
     @staticmethod
     def condition(value: object) -> Condition:

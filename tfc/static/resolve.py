@@ -291,6 +291,7 @@ class _Interpreter:
         try:
             return self.builder.register(flow, name, target, loc)
         except Stop:
+            flow.failed = True
             return Unknown("error", name, loc)
 
     def do_import(self, stmt: Import, scope: _Scope) -> None:

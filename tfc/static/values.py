@@ -111,6 +111,8 @@ class FlowVal:
     """Where the flow is run through a hidden execution (``flow.start(...)``...)."""
     sandbox: int = 0
     """The interpretation sandbox that created the flow (0: module code)."""
+    failed: bool = False
+    """A definition error was reported: the runtime would have raised before compiling it."""
 
 
 @dataclass(eq=False)

@@ -1,0 +1,163 @@
+"""`tfc build`: write runner modules for flows, or check that committed ones are current.
+
+    tfc build MODULE:FLOW [-o PATH]      one flow; PATH defaults to <module>_runner.py beside it
+    tfc build --all [PATHS]              every module-level flow in the .py files under PATHS
+    tfc build --check [...]              write nothing; exit 1 if a runner is missing or stale
+
+Runners go beside their module, or under ``[tool.tfc] runner-dir`` of ./pyproject.toml.
+Modules are imported (that is how flows are found), except ``__main__.py`` files and
+generated ``*_runner.py`` files. Exit codes: 0 done or current, 1 stale (``--check``),
+2 usage or import error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ("add_parser", "run")
+
+NAME = "build"
+_SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", ".tox", ".mypy_cache"}
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``tfc build`` on an argparse subparsers object."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="generate runner modules for flows (or check they are current)",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    parser.add_argument("targets", nargs="*", help="MODULE:FLOW, or with --all the paths to search (default .)")
+    parser.add_argument("-o", "--output", help="where to write the runner of a single MODULE:FLOW")
+    parser.add_argument("--all", action="store_true", help="build every flow found under the given paths")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a runner is missing or stale")
+    parser.add_argument("--runner-dir", help="write runners here (overrides [tool.tfc] runner-dir)")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``tfc build`` with parsed *args*; the exit code."""
+    from ..codegen.build import build_runner, find_flows, runner_path
+
+    root = os.getcwd()
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    runner_dir = args.runner_dir or _config_runner_dir(Path(root))
+    jobs: list[tuple[Any, str, str, Path]] = []
+    try:
+        if args.all:
+            if args.output:
+                return _usage("-o/--output names one runner; it cannot be used with --all")
+            for module_name, file in _modules(args.targets or ["."], Path(root)):
+                module = importlib.import_module(module_name)
+                found = list(find_flows(module))
+                for attr, flow in found:
+                    path = runner_path(file, attr, several=len(found) > 1, runner_dir=runner_dir)
+                    jobs.append((flow, module_name, attr, path))
+        else:
+            if len(args.targets) != 1 or ":" not in args.targets[0]:
+                return _usage("give one MODULE:FLOW (for example flows.report:flow), or --all [PATHS]")
+            module_name, _, attr = args.targets[0].partition(":")
+            module = importlib.import_module(module_name)
+            flow = getattr(module, attr, None)
+            from ..dsl.flow import TriggerFlow
+
+            if not isinstance(flow, TriggerFlow):
+                return _usage(f"{module_name} has no flow named {attr!r}")
+            file = getattr(module, "__file__", None) or f"{attr}.py"
+            several = False
+            path = Path(args.output) if args.output else runner_path(file, attr, several=several, runner_dir=runner_dir)
+            jobs.append((flow, module_name, attr, path))
+    except ImportError as exc:
+        print(f"tfc build: cannot import {exc.name or exc}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a flow that does not compile, a module that fails to import
+        print(f"tfc build: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    stale = 0
+    for flow, module_name, attr, path in jobs:
+        try:
+            source = build_runner(flow, module_name, attr, root=root).source
+        except Exception as exc:
+            print(f"tfc build: {module_name}:{attr}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 2
+        shown = _shown(path, root)
+        current = path.read_text() if path.exists() else None
+        if args.check:
+            if current != source:
+                stale += 1
+                print(f"{shown}: {'missing' if current is None else 'stale'} (flow {module_name}:{attr})")
+            continue
+        if current == source:
+            print(f"{shown}: up to date")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        print(f"{shown}: wrote runner for {module_name}:{attr}")
+    if args.check:
+        if stale:
+            print(f"{stale} runner{'s' if stale != 1 else ''} out of date; run `tfc build` to regenerate.")
+            return 1
+        print(f"{len(jobs)} runner{'s' if len(jobs) != 1 else ''} up to date.")
+    if not jobs:
+        print("tfc build: no flows found", file=sys.stderr)
+    return 0
+
+
+def _usage(message: str) -> int:
+    print(f"tfc build: {message}", file=sys.stderr)
+    return 2
+
+
+def _shown(path: Path, root: str) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _config_runner_dir(root: Path) -> str | None:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.exists():
+        return None
+    with pyproject.open("rb") as f:
+        table = tomllib.load(f).get("tool", {}).get("tfc", {})
+    value = table.get("runner-dir")
+    return str(value) if isinstance(value, str) else None
+
+
+def _modules(paths: list[str], root: Path) -> Iterator[tuple[str, str]]:
+    """``(module name, file)`` for every importable .py file under *paths* (relative to *root*)."""
+    seen: set[Path] = set()
+    for given in paths:
+        base = Path(given).resolve()
+        files = [base] if base.is_file() else sorted(_walk(base))
+        for file in files:
+            if file in seen or file.name == "__main__.py" or file.name.endswith("_runner.py"):
+                continue
+            seen.add(file)
+            try:
+                rel = file.relative_to(root.resolve())
+            except ValueError:
+                continue
+            parts = list(rel.with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                yield ".".join(parts), str(file)
+
+
+def _walk(base: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in filenames:
+            if name.endswith(".py"):
+                yield Path(dirpath) / name
