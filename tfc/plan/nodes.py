@@ -154,7 +154,7 @@ class RootPlan:
         if self.mode == "or":
             return await self.chain.run(act, (_type_name(signal), signal.name, value), scope, trigger)
         joins = act.execution.joins
-        key = (self.id, scope)
+        key = (self.id, _join_scope(act, scope))
         slots = joins.get(key)
         if slots is None:
             slots = joins[key] = {}
@@ -166,6 +166,19 @@ class RootPlan:
         for s in self.signals:
             grouped.setdefault(_type_name(s), {})[s.name] = slots[(s.kind, s.name)]
         return await self.chain.run(act, grouped, scope, trigger)
+
+
+def _join_scope(act: Activation, scope: Scope) -> Scope:
+    """The part of *scope* an and-`when` keeps its slots per: the for_each items only (B3).
+
+    Batch branches and match cases are different paths of one instance, like two chains off
+    START, so signals from them join; items of a for_each are instances of one body, so each
+    item joins its own signals.
+    """
+    if not scope:
+        return scope
+    nodes = act.plan.nodes
+    return tuple(entry for entry in scope if nodes.get(entry[0]).__class__ is ForEachPlan)
 
 
 def _type_name(signal: Signal) -> str:
