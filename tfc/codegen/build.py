@@ -70,9 +70,18 @@ def resolve_source(flow: Any, module: str, flow_attr: str, *, root: str | None =
     return Source(module, flow_attr, attrs, _display_path(file, root), f"{module}:{flow_attr}")
 
 
-def build_runner(flow: Any, module: str, flow_attr: str, *, root: str | None = None) -> Runner:
-    """The runner of ``module.flow_attr`` (the source `tfc build` writes)."""
-    return emit_runner(flow, resolve_source(flow, module, flow_attr, root=root), version=_version())
+def build_runner(
+    flow: Any, module: str, flow_attr: str, *, root: str | None = None, checked: bool = True
+) -> Runner:
+    """The runner of ``module.flow_attr`` (the source `tfc build` writes).
+
+    Args:
+        root: Flow file paths in comments are shown relative to this (default: the cwd).
+        checked: See `emit_runner`; ``False`` also builds flows with compile errors, for
+            type-checking them.
+    """
+    source = resolve_source(flow, module, flow_attr, root=root)
+    return emit_runner(flow, source, version=_version(), checked=checked)
 
 
 def load_runner(flow: Any, *, root: str | None = None) -> types.ModuleType:

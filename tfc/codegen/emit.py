@@ -64,10 +64,16 @@ class Runner:
     """Constructs that run on the engine, as the banner lists them."""
 
 
-def emit_runner(flow: Any, source: Source, *, version: str) -> Runner:
-    """The runner module for *flow* (a `TriggerFlow`, compiled here if needed)."""
-    plan = flow.compile()
-    return _Emitter(plan.ir, flow, source, version).build()
+def emit_runner(flow: Any, source: Source, *, version: str, checked: bool = True) -> Runner:
+    """The runner module for *flow* (a `TriggerFlow`).
+
+    Args:
+        checked: Compile the flow first, so a flow with error diagnostics raises
+            `FlowDefinitionError`. ``False`` emits from the IR as it is: such a runner
+            cannot run, but type-checking it shows what mypy thinks of the flow.
+    """
+    ir = flow.compile().ir if checked else flow.ir()
+    return _Emitter(ir, flow, source, version).build()
 
 
 def _ident(text: str) -> str:
@@ -292,10 +298,11 @@ class _Emitter:
             calls.append(fn)
         for rid, k in listeners:
             calls.append(f"lambda: {self.listener(rid, k)}.run(act, {cur}, {sc}, None)")
+        keep = "out = " if fork_exit >= 0 else ""
         if len(calls) == 1:
-            self.w(depth, f"out = await {calls[0]}()")
+            self.w(depth, f"{keep}await {calls[0]}()")
         else:
-            self.w(depth, f"out = await _rt.forks({_tuple(calls)})")
+            self.w(depth, f"{keep}await _rt.forks({_tuple(calls)})")
         if fork_exit >= 0:
             self.w(depth, f"return out[{fork_exit}]" if len(calls) > 1 else "return out")
         else:
@@ -341,7 +348,7 @@ class _Emitter:
     def step_call(self, node: Step, v: str, sc: str, tg: str) -> str:
         n = self.node_var(node.id, "step")
         k = self.chunk_var(node.chunk.name)
-        return f"await _rt.step(act, {n}, {k}, {v}, {sc}, {tg})"
+        return f"await {k}(act, {n}, {v}, {sc}, {tg})"
 
     def batch(self, node: Batch, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str:
         names = ", ".join(b.chunk.name for b in node.branches)
@@ -461,7 +468,7 @@ class _Emitter:
                 local = self.imports.name(source.module, attr)
                 bindings.append(f"{var} = _rt.bind({flow_var}, {name!r}, {local})")
             else:
-                bindings.append(f"{var} = {flow_var}.chunks[{name!r}]")
+                bindings.append(f"{var} = _rt.bind({flow_var}, {name!r})")
         descriptors = []
         for node_id, (var, kind) in sorted(self.nodes.items()):
             descriptors.append(f"{var} = _rt.{kind}_node(_engine, {node_id})" if kind != "node"

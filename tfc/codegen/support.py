@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ..dsl.chunk import Chunk
 from ..dsl.data import TriggerFlowRuntimeData
@@ -37,6 +37,7 @@ __all__ = (
     "MISSING",
     "RUNNER_API",
     "Activation",
+    "Bound",
     "Marker",
     "RootFn",
     "Scope",
@@ -58,7 +59,6 @@ __all__ = (
     "run",
     "run_blocking",
     "runner_plan",
-    "step",
     "step_node",
     "sub_flow",
 )
@@ -72,6 +72,8 @@ V = TypeVar("V")
 R = TypeVar("R")
 E = TypeVar("E")
 T = TypeVar("T")
+In = TypeVar("In", contravariant=True)
+Out = TypeVar("Out", covariant=True)
 
 RootFn = Callable[[Activation, Any, Scope, "Trigger | None"], Awaitable[object]]
 """A generated root function: ``(act, value, scope, trigger) -> chain result``."""
@@ -110,14 +112,16 @@ def engine_plan(flow: TriggerFlow[Any], expected: str, api: int = RUNNER_API) ->
 
 
 @overload
-def bind(flow: TriggerFlow[Any], name: str, chunk: Chunk[V, R]) -> Chunk[V, R]: ...
+def bind(flow: TriggerFlow[Any], name: str, chunk: Chunk[V, R]) -> Bound[V, R]: ...
 @overload
 def bind(
     flow: TriggerFlow[Any], name: str, chunk: Callable[[TriggerFlowRuntimeData[V, Any]], Awaitable[R]]
-) -> Chunk[V, R]: ...
+) -> Bound[V, R]: ...
 @overload
-def bind(flow: TriggerFlow[Any], name: str, chunk: Callable[[TriggerFlowRuntimeData[V, Any]], R]) -> Chunk[V, R]: ...
-def bind(flow: TriggerFlow[Any], name: str, chunk: object) -> Chunk[Any, Any]:
+def bind(flow: TriggerFlow[Any], name: str, chunk: Callable[[TriggerFlowRuntimeData[V, Any]], R]) -> Bound[V, R]: ...
+@overload
+def bind(flow: TriggerFlow[Any], name: str, chunk: None = None) -> Bound[Any, Any]: ...
+def bind(flow: TriggerFlow[Any], name: str, chunk: object = None) -> Bound[Any, Any]:
     """The flow's chunk *name*, checked to be the object the runner imported.
 
     The runner imports chunks (or their functions) by name so that type checkers see their
@@ -128,12 +132,12 @@ def bind(flow: TriggerFlow[Any], name: str, chunk: object) -> Chunk[Any, Any]:
     """
     found = flow.chunks.get(name)
     target = chunk.fn if isinstance(chunk, Chunk) else chunk
-    if found is None or found.fn is not target:
+    if found is None or (chunk is not None and found.fn is not target and found.fn is not chunk):
         raise StaleRunnerError(
             f'runner for flow "{flow.name}" is stale: chunk "{name}" is not the function it imported; '
             "run `tfc build` again"
         )
-    return found
+    return Bound(found)
 
 
 def step_node(plan: Plan, node_id: int) -> StepPlan:
@@ -266,32 +270,49 @@ def run_blocking(
 # -- one node each ----------------------------------------------------------------------------
 
 
-async def step(
-    act: Activation, node: StepPlan, chunk: Chunk[V, R], value: V, scope: Scope, trigger: Trigger | None
-) -> R | Marker:
-    """Call *chunk* as step *node* (the engine's `StepPlan.apply`, with the chunk typed)."""
-    data: TriggerFlowRuntimeData[Any, Any] = TriggerFlowRuntimeData(act, value, scope, trigger or node.trigger, node)
-    limiter = act.execution.limiter
-    fn: Any = chunk.fn
-    try:
-        if limiter is None:
-            out = fn(data)
-            if chunk.is_async or hasattr(out, "__await__"):
-                out = await out
-        else:
-            async with limiter:
-                data._permit = True
-                out = fn(data)
-                if chunk.is_async or hasattr(out, "__await__"):
+class Bound(Generic[In, Out]):
+    """A chunk as a runner calls it: ``await chunk(act, node, value, scope, trigger)``.
+
+    Typed by the chunk's input and output, so a type checker reading the runner checks
+    every value handed from one step to the next.
+    """
+
+    __slots__ = ("chunk", "fn", "is_async")
+
+    def __init__(self, chunk: Chunk[In, Out]) -> None:
+        self.chunk = chunk
+        self.fn: Any = chunk.fn
+        self.is_async = chunk.is_async
+
+    async def __call__(
+        self, act: Activation, node: StepPlan, value: In, scope: Scope, trigger: Trigger | None
+    ) -> Out | Marker:
+        """Run the chunk as step *node* (what the engine's `StepPlan.apply` does)."""
+        data: TriggerFlowRuntimeData[Any, Any] = TriggerFlowRuntimeData(act, value, scope, trigger or node.trigger, node)
+        limiter = act.execution.limiter
+        try:
+            if limiter is None:
+                out = self.fn(data)
+                if self.is_async or hasattr(out, "__await__"):
                     out = await out
-                data._permit = False
-    except ExecutionError:
-        raise
-    except Exception as exc:
-        return act.execution.fail_step(node, exc)  # type: ignore[return-value]
-    if data._paused:
-        return PAUSED
-    return out  # type: ignore[no-any-return]
+            else:
+                await limiter.acquire()
+                data._permit = True
+                try:
+                    out = self.fn(data)
+                    if self.is_async or hasattr(out, "__await__"):
+                        out = await out
+                finally:
+                    if data._permit:  # not when cancelled while taking it back after an emit
+                        data._permit = False
+                        limiter.release()
+        except ExecutionError:
+            raise
+        except Exception as exc:
+            return act.execution.fail_step(node, exc)  # type: ignore[return-value]
+        if data._paused:
+            return PAUSED
+        return out  # type: ignore[no-any-return]
 
 
 async def batch(
