@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 import pytest
 
-from tfc import TriggerFlow, TriggerFlowExecution, TriggerFlowRuntimeData
+from tfc import ChunkError, TriggerFlow, TriggerFlowExecution, TriggerFlowRuntimeData
 
 from .helpers import DEADLINE, Gate, drain, start
 
@@ -296,6 +296,50 @@ async def test_a_chunk_awaiting_an_emit_releases_its_permit() -> None:
     with anyio.fail_after(DEADLINE):
         await execution.async_start()
     assert await execution.async_close() == {"k": 1, "$final_result": "done"}
+
+
+async def test_a_permit_is_never_released_twice_when_a_chunk_is_cancelled_inside_an_emit() -> None:
+    """B10: a chunk cancelled while it awaits an emit (its permit lent out) gives nothing back twice."""
+    flow = TriggerFlow()
+    gate = Gate()
+    running = 0
+    most = 0
+
+    async def writer(data: TriggerFlowRuntimeData[Any]) -> list[int]:
+        with pytest.raises(ChunkError):
+            await data.async_emit("Fan")
+        return [1, 2, 3, 4]
+
+    async def waiter(data: TriggerFlowRuntimeData[Any]) -> None:
+        await data.async_emit("Wait")
+
+    async def wait_forever(data: TriggerFlowRuntimeData[Any]) -> None:
+        gate.set("waiting")
+        await anyio.sleep_forever()
+
+    async def failer(data: TriggerFlowRuntimeData[Any]) -> None:
+        await gate.wait("waiting")
+        raise ValueError("cancel the sibling")
+
+    async def item(data: TriggerFlowRuntimeData[int]) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        if running == 2:
+            gate.set("two")
+        await gate.wait("two")
+        for _ in range(5):
+            await anyio.lowlevel.checkpoint()
+        running -= 1
+
+    flow.to(writer).for_each().to(item).end_for_each()
+    flow.when("Fan").batch(waiter, failer)
+    flow.when("Wait").to(wait_forever)
+    execution = flow.create_execution(concurrency=2, auto_close=False)
+    with anyio.fail_after(DEADLINE):
+        await execution.async_start()
+    await execution.async_close()
+    assert most == 2
 
 
 async def test_set_concurrency_before_start() -> None:

@@ -211,7 +211,7 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         """
         limiter = self._act.execution.limiter
         if limiter is not None and self._permit:
-            return _released(limiter, awaitable)
+            return _released(self, limiter, awaitable)
         return awaitable
 
     def get_state(self, key: str | None = None, default: object = None) -> Any:
@@ -397,10 +397,16 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         return f"<TriggerFlowRuntimeData {self.chunk_name} value={self.value!r}>"
 
 
-async def _released(limiter: Semaphore, awaitable: Awaitable[Any]) -> Any:
-    """Await *awaitable* with the execution permit handed back meanwhile."""
+async def _released(data: TriggerFlowRuntimeData[Any, Any], limiter: Semaphore, awaitable: Awaitable[Any]) -> Any:
+    """Await *awaitable* with the chunk's execution permit handed back meanwhile.
+
+    The permit is taken again afterwards. If that is cancelled the chunk holds no permit,
+    and ``data._permit`` says so: the step then releases nothing (B10: never twice).
+    """
+    data._permit = False
     limiter.release()
     try:
         return await awaitable
     finally:
         await limiter.acquire()
+        data._permit = True

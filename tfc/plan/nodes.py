@@ -226,12 +226,16 @@ class StepPlan(PlanNode):
                 if self.is_async or hasattr(out, "__await__"):
                     out = await out
             else:
-                async with limiter:
-                    data._permit = True
+                await limiter.acquire()
+                data._permit = True
+                try:
                     out = self.fn(data)
                     if self.is_async or hasattr(out, "__await__"):
                         out = await out
-                    data._permit = False
+                finally:
+                    if data._permit:  # not when cancelled while taking it back after an emit
+                        data._permit = False
+                        limiter.release()
         except ExecutionError:
             raise
         except Exception as exc:
