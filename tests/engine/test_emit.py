@@ -241,3 +241,27 @@ async def test_when_start_runs_at_start() -> None:
     flow.when("START").to(lambda d: seen.append(("when", d.value)))
     await run(flow, 1)
     assert sorted(seen) == [("to", 1), ("when", 1)]  # type: ignore[type-var]
+
+
+async def test_instant_fields_are_dispatched_while_the_chunk_still_runs() -> None:
+    """The seed's "instant + async_emit" pattern: one event per field as it arrives."""
+    flow = TriggerFlow()
+
+    async def model_fields() -> Any:
+        for key, value in (("title", "T"), ("body", "B")):
+            await anyio.lowlevel.checkpoint()
+            yield key, value
+
+    async def consume(data: TriggerFlowRuntimeData[Any]) -> str:
+        async for key, value in model_fields():
+            await data.async_emit(f"field.{key}", value)
+            await data.async_put_into_stream(("consumed", key))
+        return "done"
+
+    flow.to(consume).end()
+    flow.when("field.title").to(lambda d: d.put_into_stream(("title handler", d.value)))
+    flow.when("field.body").to(lambda d: d.put_into_stream(("body handler", d.value)))
+    execution = await start(flow)
+    assert await execution.async_close() == {"$final_result": "done"}
+    items = [item async for item in execution.get_async_runtime_stream()]
+    assert items == [("title handler", "T"), ("consumed", "title"), ("body handler", "B"), ("consumed", "body")]

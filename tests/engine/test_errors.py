@@ -207,3 +207,29 @@ async def test_skip_exceptions_per_execution() -> None:
     execution = flow.create_execution(skip_exceptions=True)
     assert await execution.async_start() == {}
     assert execution.status == "completed"
+
+
+async def test_a_failing_branch_of_a_sync_state_write_fails_the_execution_at_close() -> None:
+    """B1 + §4.10: the branch is tracked work; its error surfaces from close, then close completes."""
+    flow = TriggerFlow()
+
+    def writer(data: TriggerFlowRuntimeData[Any]) -> str:
+        data.state.set("k", 1)
+        return "written"
+
+    @flow.chunk
+    def bad(data: TriggerFlowRuntimeData[Any]) -> None:
+        raise Boom("tracked")
+
+    flow.to(writer).end()
+    flow.when({"runtime_data": "k"}).to(bad)
+    execution = flow.create_execution(auto_close=False)
+    assert await execution.async_start() is execution
+    assert execution.status == "failed"
+    with pytest.raises(ChunkError) as info:
+        await execution.async_close()
+    assert info.value.chunk == "bad" and isinstance(info.value.__cause__, Boom)
+    assert await execution.async_close() == {"k": 1, "$final_result": "written"}
+    assert execution.status == "failed"
+    with pytest.raises(ChunkError, match='chunk "bad"'):
+        await flow.async_start()
