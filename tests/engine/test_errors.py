@@ -233,3 +233,20 @@ async def test_a_failing_branch_of_a_sync_state_write_fails_the_execution_at_clo
     assert execution.status == "failed"
     with pytest.raises(ChunkError, match='chunk "bad"'):
         await flow.async_start()
+
+
+async def test_skip_exceptions_in_a_for_each_item_stops_the_join() -> None:
+    flow = TriggerFlow(skip_exceptions=True)
+    log: list[object] = []
+
+    def item(data: TriggerFlowRuntimeData[int]) -> int:
+        if data.value == 2:
+            raise Boom("one bad item")
+        log.append(data.value)
+        return data.value
+
+    flow.for_each().to(item).end_for_each().to(lambda d: log.append(("joined", d.value)))
+    execution = flow.create_execution()
+    assert await execution.async_start([1, 2, 3]) == {}
+    assert sorted(log) == [1, 3]  # type: ignore[type-var]
+    assert execution.status == "completed"

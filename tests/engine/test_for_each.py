@@ -55,6 +55,7 @@ async def test_the_join_is_in_input_order_not_completion_order() -> None:
         pytest.param({"k": 1}, [[{"k": 1}]], id="dict-is-one-item"),
         pytest.param(None, [[None]], id="none-is-one-item"),
         pytest.param(7, [[7]], id="scalar-is-one-item"),
+        pytest.param(frozenset({1}), [[frozenset({1})]], id="set-is-one-item"),
         pytest.param([], [], id="empty-list"),
         pytest.param((), [], id="empty-tuple"),
     ],
