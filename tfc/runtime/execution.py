@@ -7,8 +7,8 @@ a counter of running activations plus an event, so auto-close needs no polling.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 import warnings
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -53,8 +53,9 @@ class TriggerFlowExecution:
         hidden: bool = False,
         execution_id: str | None = None,
     ) -> None:
-        self.id = execution_id or uuid.uuid4().hex
-        self.run_id = uuid.uuid4().hex
+        # 128 random bits in hex, like uuid.uuid4().hex at a fraction of the cost (bench/).
+        self.id = execution_id or os.urandom(16).hex()
+        self.run_id = os.urandom(16).hex()
         self.flow = flow
         self.plan = plan
         self.state = StateStore()
