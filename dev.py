@@ -45,6 +45,7 @@ def setup() -> None:
 
 def demo() -> None:
     setup()
+    run(PYTHON, "-m", "tfc", "check", "examples/", "--exclude", "examples/broken")
     run(PYTHON, "-m", "examples")
 
 

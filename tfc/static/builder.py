@@ -105,8 +105,9 @@ class Builder:
 
     def call(self, method: BoundMethod, args: Args, kwargs: Kwargs, call: Call) -> object:
         owner = method.owner
-        if call.starred is not None and method.name != "batch":
-            self.info(codes.DYNAMIC_FLOW, f".{method.name}() gets *args or **kwargs; tfc check cannot follow them", call.starred)
+        if call.starred is not None:
+            code = codes.DYNAMIC_CHUNK if method.name == "batch" else codes.DYNAMIC_FLOW
+            self.info(code, f".{method.name}() gets arguments through * or **; tfc check cannot follow them", call.starred)
             return Unknown("dynamic", method.name, call.loc)
         try:
             if isinstance(owner, FlowVal):

@@ -59,13 +59,25 @@ def index_source(source: str, path: str, module: str, *, is_package: bool = Fals
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message).strip().splitlines()[0] if str(exc.message).strip() else "invalid syntax"
-        return ModuleSummary(path, module, (), is_package, (message, exc.raw_line, exc.raw_column), ignores)
+        return ModuleSummary(path, module, (), is_package, _syntax_error(source, exc), ignores)
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     reader = _Reader(tree, path, module, is_package, positions)
     body = reader.block(tree.body, "")
     return ModuleSummary(path, module, body, is_package, None, ignores)
+
+
+def _syntax_error(source: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:
+    """Python's own message and position when it has one (clearer than the parser's)."""
+    import ast
+
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        if error.lineno is not None:
+            return (error.msg, error.lineno, max((error.offset or 1) - 1, 0))
+    first = str(exc.message).strip().splitlines()
+    return (first[0] if first else "invalid syntax", exc.raw_line, exc.raw_column)
 
 
 def _ignores(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
