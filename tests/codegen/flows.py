@@ -88,6 +88,12 @@ when_event = TriggerFlow(name="when_event")
 when_event.to(emit_go).to(show).end()
 when_event.when("go").to(inc).to(("show_go", show))
 
+when_fan = TriggerFlow(name="when_fan")
+when_fan.to(emit_go)
+go = when_fan.when("go")
+go.to(show)
+go.to(("show_b", show)).end()
+
 when_state = TriggerFlow(name="when_state")
 when_state.to(set_topic).to(show)
 when_state.when({"runtime_data": "topic"}).to(("show_topic", show)).end()
@@ -219,6 +225,7 @@ FLOWS: tuple[tuple[str, TriggerFlow[Any], object], ...] = (
     ("chain", chain, 1),
     ("sync_and_lambda", sync_and_lambda, 4),
     ("when_event", when_event, 2),
+    ("when_fan", when_fan, 2),
     ("when_state", when_state, 3),
     ("when_chunk", when_chunk, 5),
     ("when_join", when_join, 1),

@@ -279,25 +279,26 @@ class _Emitter:
                 result = out
             cur = out
         count = len(forks) + len(listeners)
+        ftg = "None" if seq else tg  # forks see the chain's trigger only when no node ran before
         if count == 0:
             self.w(depth, f"return {result}")
             return
         if count == 1 and forks and (fork_exit == 0 or result == "MISSING"):
-            self.chain(forks, exit_id, False, cur, sc, "None", depth)
+            self.chain(forks, exit_id, False, cur, sc, ftg, depth)
             return
         if count == 1 and listeners:
             rid, k = listeners[0]
-            self.w(depth, f"await {self.listener(rid, k)}.run(act, {cur}, {sc}, None)")
+            self.w(depth, f"await {self.listener(rid, k)}.run(act, {cur}, {sc}, {ftg})")
             self.w(depth, f"return {result}")
             return
         calls = []
         for j, n in enumerate(forks):
             fn = f"_fork_{n.id}"
             self.w(depth, f"async def {fn}() -> Any:")
-            self.chain((n,), exit_id, False, cur, sc, "None", depth + 1)
+            self.chain((n,), exit_id, False, cur, sc, ftg, depth + 1)
             calls.append(fn)
         for rid, k in listeners:
-            calls.append(f"lambda: {self.listener(rid, k)}.run(act, {cur}, {sc}, None)")
+            calls.append(f"lambda: {self.listener(rid, k)}.run(act, {cur}, {sc}, {ftg})")
         keep = "out = " if fork_exit >= 0 else ""
         if len(calls) == 1:
             self.w(depth, f"{keep}await {calls[0]}()")

@@ -28,36 +28,36 @@ _n6 = _rt.step_node(_engine, 6)
 _n7 = _rt.step_node(_engine, 7)
 
 
-class _Batch3(TypedDict):  # tests/codegen/flows.py:108 .batch(...)
+class _Batch3(TypedDict):  # tests/codegen/flows.py:114 .batch(...)
     double: Any
     show: Any
     inc_b: Any
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:108 .to(inc)
+    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:114 .to(inc)
     if isinstance(v2, Marker):
         return MISSING
     async def _b3_0() -> Any:
         sc3_0 = scope + ((3, 0),)
-        v4 = await _k_double(act, _n4, v2, sc3_0, None)  # tests/codegen/flows.py:108 batch branch double
+        v4 = await _k_double(act, _n4, v2, sc3_0, None)  # tests/codegen/flows.py:114 batch branch double
         return v4
     async def _b3_1() -> Any:
         sc3_1 = scope + ((3, 1),)
-        v5 = await _k_show(act, _n5, v2, sc3_1, None)  # tests/codegen/flows.py:108 batch branch show
+        v5 = await _k_show(act, _n5, v2, sc3_1, None)  # tests/codegen/flows.py:114 batch branch show
         return v5
     async def _b3_2() -> Any:
         sc3_2 = scope + ((3, 2),)
-        v6 = await _k_inc_b(act, _n6, v2, sc3_2, None)  # tests/codegen/flows.py:108 batch branch inc_b
+        v6 = await _k_inc_b(act, _n6, v2, sc3_2, None)  # tests/codegen/flows.py:114 batch branch inc_b
         return v6
-    r3 = await _rt.batch(act, _n3, scope, (_b3_0, _b3_1, _b3_2), 2)  # tests/codegen/flows.py:108 .batch(double, show, inc_b)
+    r3 = await _rt.batch(act, _n3, scope, (_b3_0, _b3_1, _b3_2), 2)  # tests/codegen/flows.py:114 .batch(double, show, inc_b)
     if isinstance(r3, Marker):
         return MISSING
     v3: _Batch3 = {'double': r3[0], 'show': r3[1], 'inc_b': r3[2]}
-    v7 = await _k_show_after(act, _n7, v3, scope, None)  # tests/codegen/flows.py:108 .to(show_after)
+    v7 = await _k_show_after(act, _n7, v3, scope, None)  # tests/codegen/flows.py:114 .to(show_after)
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:108 .end()
+    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:114 .end()
     return MISSING
 
 
@@ -102,4 +102,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {38: 108, 43: 108, 47: 108, 51: 108, 53: 108, 57: 108, 60: 108}
+__tfc_lines__ = {38: 114, 43: 114, 47: 114, 51: 114, 53: 114, 57: 114, 60: 114}

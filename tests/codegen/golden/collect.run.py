@@ -25,26 +25,26 @@ _n6 = _rt.step_node(_engine, 6)
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
     async def _fork_2() -> Any:
-        v2 = await _k_inc(act, _n2, v, scope, None)  # tests/codegen/flows.py:190 .to(inc)
+        v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:196 .to(inc)
         if isinstance(v2, Marker):
             return MISSING
-        await _rt.collect(act, 'pair', 'left', v2, scope)  # tests/codegen/flows.py:190 .collect('pair', 'left')
+        await _rt.collect(act, 'pair', 'left', v2, scope)  # tests/codegen/flows.py:196 .collect('pair', 'left')
         return MISSING
     async def _fork_6() -> Any:
-        v6 = await _k_double(act, _n6, v, scope, None)  # tests/codegen/flows.py:191 .to(double)
+        v6 = await _k_double(act, _n6, v, scope, trig)  # tests/codegen/flows.py:197 .to(double)
         if isinstance(v6, Marker):
             return MISSING
-        await _rt.collect(act, 'pair', 'right', v6, scope)  # tests/codegen/flows.py:191 .collect('pair', 'right')
+        await _rt.collect(act, 'pair', 'right', v6, scope)  # tests/codegen/flows.py:197 .collect('pair', 'right')
         return MISSING
     await _rt.forks((_fork_2, _fork_6))
     return MISSING
 
 
-async def _collect_pair(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:190 collection "pair"
-    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:190 .to(show)
+async def _collect_pair(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:196 collection "pair"
+    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:196 .to(show)
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:190 .end()
+    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:196 .end()
     return MISSING
 
 
@@ -89,4 +89,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {28: 190, 31: 190, 34: 191, 37: 191, 43: 190, 44: 190, 47: 190}
+__tfc_lines__ = {28: 196, 31: 196, 34: 197, 37: 197, 43: 196, 44: 196, 47: 196}

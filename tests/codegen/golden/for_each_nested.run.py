@@ -28,31 +28,31 @@ _n7 = _rt.step_node(_engine, 7)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    it2 = _rt.items(v)  # tests/codegen/flows.py:115 .for_each()
+    it2 = _rt.items(v)  # tests/codegen/flows.py:121 .for_each()
     async def _e2(i2: int) -> Any:
         sc2 = scope + ((2, i2),)
         x2 = it2[i2]
-        it3 = _rt.items(x2)  # tests/codegen/flows.py:116 .for_each(concurrency=2)
+        it3 = _rt.items(x2)  # tests/codegen/flows.py:122 .for_each(concurrency=2)
         async def _e3(i3: int) -> Any:
             sc3 = sc2 + ((3, i3),)
             x3 = it3[i3]
-            v4 = await _k_inc(act, _n4, x3, sc3, None)  # tests/codegen/flows.py:117 .to(inc)
+            v4 = await _k_inc(act, _n4, x3, sc3, None)  # tests/codegen/flows.py:123 .to(inc)
             if isinstance(v4, Marker):
                 return v4
-            v5 = await _k_remember(act, _n5, v4, sc3, None)  # tests/codegen/flows.py:118 .to(remember)
+            v5 = await _k_remember(act, _n5, v4, sc3, None)  # tests/codegen/flows.py:124 .to(remember)
             return v5
-        v3 = await _rt.for_each(act, _n3, sc2, len(it3), _e3, 2)  # tests/codegen/flows.py:119 .end_for_each()
+        v3 = await _rt.for_each(act, _n3, sc2, len(it3), _e3, 2)  # tests/codegen/flows.py:125 .end_for_each()
         if isinstance(v3, Marker):
             return v3
-        v6 = await _k_total(act, _n6, v3, sc2, None)  # tests/codegen/flows.py:120 .to(total)
+        v6 = await _k_total(act, _n6, v3, sc2, None)  # tests/codegen/flows.py:126 .to(total)
         return v6
-    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:121 .end_for_each()
+    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:127 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v7 = await _k_show(act, _n7, v2, scope, None)  # tests/codegen/flows.py:122 .to(show)
+    v7 = await _k_show(act, _n7, v2, scope, None)  # tests/codegen/flows.py:128 .to(show)
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:123 .end()
+    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:129 .end()
     return MISSING
 
 
@@ -97,4 +97,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 115, 35: 116, 39: 117, 42: 118, 44: 119, 47: 120, 49: 121, 52: 122, 55: 123}
+__tfc_lines__ = {31: 121, 35: 122, 39: 123, 42: 124, 44: 125, 47: 126, 49: 127, 52: 128, 55: 129}

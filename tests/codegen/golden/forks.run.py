@@ -30,26 +30,26 @@ _n8 = _rt.step_node(_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:184 .to(inc)
+    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:190 .to(inc)
     if isinstance(v2, Marker):
         return MISSING
     async def _fork_3() -> Any:
-        v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:185 .to(double)
+        v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:191 .to(double)
         if isinstance(v3, Marker):
             return MISSING
-        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:185 .to(show)
+        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:191 .to(show)
         if isinstance(v4, Marker):
             return MISSING
-        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:185 .end()
+        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:191 .end()
         return MISSING
     async def _fork_6() -> Any:
-        v6 = await _k_inc_fork(act, _n6, v2, scope, None)  # tests/codegen/flows.py:186 .to(inc_fork)
+        v6 = await _k_inc_fork(act, _n6, v2, scope, None)  # tests/codegen/flows.py:192 .to(inc_fork)
         if isinstance(v6, Marker):
             return MISSING
-        v7 = await _k_remember(act, _n7, v6, scope, None)  # tests/codegen/flows.py:186 .to(remember)
+        v7 = await _k_remember(act, _n7, v6, scope, None)  # tests/codegen/flows.py:192 .to(remember)
         return MISSING
     async def _fork_8() -> Any:
-        v8 = await _k_show_fork(act, _n8, v2, scope, None)  # tests/codegen/flows.py:187 .to(show_fork)
+        v8 = await _k_show_fork(act, _n8, v2, scope, None)  # tests/codegen/flows.py:193 .to(show_fork)
         return MISSING
     await _rt.forks((_fork_3, _fork_6, _fork_8))
     return MISSING
@@ -96,4 +96,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {33: 184, 37: 185, 40: 185, 43: 185, 46: 186, 49: 186, 52: 187}
+__tfc_lines__ = {33: 190, 37: 191, 40: 191, 43: 191, 46: 192, 49: 192, 52: 193}

@@ -30,43 +30,43 @@ _n8 = _rt.step_node(_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    it2 = _rt.items(v)  # tests/codegen/flows.py:131 .for_each()
+    it2 = _rt.items(v)  # tests/codegen/flows.py:137 .for_each()
     async def _e2(i2: int) -> Any:
         sc2 = scope + ((2, i2),)
         x2 = it2[i2]
         async def _c3_0() -> Any:
             sc3_0 = sc2 + ((3, 0),)
-            v4 = await _k_double(act, _n4, x2, sc3_0, None)  # tests/codegen/flows.py:133 .to(double)
+            v4 = await _k_double(act, _n4, x2, sc3_0, None)  # tests/codegen/flows.py:139 .to(double)
             return v4
         async def _c3_1() -> Any:
             sc3_1 = sc2 + ((3, 1),)
-            v5 = await _k_inc(act, _n5, x2, sc3_1, None)  # tests/codegen/flows.py:135 .to(inc)
+            v5 = await _k_inc(act, _n5, x2, sc3_1, None)  # tests/codegen/flows.py:141 .to(inc)
             return v5
         async def _c3_2() -> Any:
             sc3_2 = sc2 + ((3, 2),)
-            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:137 .to(show)
+            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:143 .to(show)
             return v6
         async def _c3_3() -> Any:
             sc3_3 = sc2 + ((3, 3),)
-            v7 = await _k_remember(act, _n7, x2, sc3_3, None)  # tests/codegen/flows.py:139 .to(remember)
+            v7 = await _k_remember(act, _n7, x2, sc3_3, None)  # tests/codegen/flows.py:145 .to(remember)
             return v7
         v3: Any
-        if await _rt.hits(act, _n3, 0, x2, sc2, None):  # tests/codegen/flows.py:132 .if_condition(is_big)
+        if await _rt.hits(act, _n3, 0, x2, sc2, None):  # tests/codegen/flows.py:138 .if_condition(is_big)
             v3 = await _c3_0()
-        elif await _rt.hits(act, _n3, 1, x2, sc2, None):  # tests/codegen/flows.py:134 .elif_condition(3)
+        elif await _rt.hits(act, _n3, 1, x2, sc2, None):  # tests/codegen/flows.py:140 .elif_condition(3)
             v3 = await _c3_1()
-        elif await _rt.hits(act, _n3, 2, x2, sc2, None):  # tests/codegen/flows.py:136 .elif_condition(is_odd)
+        elif await _rt.hits(act, _n3, 2, x2, sc2, None):  # tests/codegen/flows.py:142 .elif_condition(is_odd)
             v3 = await _c3_2()
-        else:  # tests/codegen/flows.py:138 .else_condition()
+        else:  # tests/codegen/flows.py:144 .else_condition()
             v3 = await _c3_3()
         return v3
-    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:141 .end_for_each()
+    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:147 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v8 = await _k_show_all(act, _n8, v2, scope, None)  # tests/codegen/flows.py:142 .to(show_all)
+    v8 = await _k_show_all(act, _n8, v2, scope, None)  # tests/codegen/flows.py:148 .to(show_all)
     if isinstance(v8, Marker):
         return MISSING
-    v9 = _rt.end(act, v8)  # tests/codegen/flows.py:143 .end()
+    v9 = _rt.end(act, v8)  # tests/codegen/flows.py:149 .end()
     return MISSING
 
 
@@ -111,4 +111,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {33: 131, 39: 133, 43: 135, 47: 137, 51: 139, 54: 132, 56: 134, 58: 136, 60: 138, 63: 141, 66: 142, 69: 143}
+__tfc_lines__ = {33: 137, 39: 139, 43: 141, 47: 143, 51: 145, 54: 138, 56: 140, 58: 142, 60: 144, 63: 147, 66: 148, 69: 149}

@@ -28,31 +28,31 @@ _n7 = _rt.step_node(_engine, 7)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    it2 = _rt.items(v)  # tests/codegen/flows.py:166 .for_each()
+    it2 = _rt.items(v)  # tests/codegen/flows.py:172 .for_each()
     async def _e2(i2: int) -> Any:
         sc2 = scope + ((2, i2),)
         x2 = it2[i2]
         async def _c3_0() -> Any:
             sc3_0 = sc2 + ((3, 0),)
-            v4 = await _k_inc(act, _n4, x2, sc3_0, None)  # tests/codegen/flows.py:169 .to(inc)
+            v4 = await _k_inc(act, _n4, x2, sc3_0, None)  # tests/codegen/flows.py:175 .to(inc)
             return v4
         async def _c3_1() -> Any:
             sc3_1 = sc2 + ((3, 1),)
-            v5 = await _k_double(act, _n5, x2, sc3_1, None)  # tests/codegen/flows.py:171 .to(double)
+            v5 = await _k_double(act, _n5, x2, sc3_1, None)  # tests/codegen/flows.py:177 .to(double)
             return v5
         async def _c3_2() -> Any:
             sc3_2 = sc2 + ((3, 2),)
-            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:173 .to(show)
+            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:179 .to(show)
             return v6
-        v3 = await _rt.hit_all(act, _n3, x2, sc2, None, (_c3_0, _c3_1, _c3_2))  # tests/codegen/flows.py:167 .match("hit_all")
+        v3 = await _rt.hit_all(act, _n3, x2, sc2, None, (_c3_0, _c3_1, _c3_2))  # tests/codegen/flows.py:173 .match("hit_all")
         return v3
-    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:175 .end_for_each()
+    v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:181 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v7 = await _k_show_all(act, _n7, v2, scope, None)  # tests/codegen/flows.py:176 .to(show_all)
+    v7 = await _k_show_all(act, _n7, v2, scope, None)  # tests/codegen/flows.py:182 .to(show_all)
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:177 .end()
+    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:183 .end()
     return MISSING
 
 
@@ -97,4 +97,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 166, 37: 169, 41: 171, 45: 173, 47: 167, 49: 175, 52: 176, 55: 177}
+__tfc_lines__ = {31: 172, 37: 175, 41: 177, 45: 179, 47: 173, 49: 181, 52: 182, 55: 183}

@@ -28,27 +28,27 @@ _n8 = _rt.step_node(_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:98 .to(inc)
+    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:104 .to(inc)
     if isinstance(v2, Marker):
         return MISSING
     async def _fork_3() -> Any:
-        v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:98 .to(double)
+        v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:104 .to(double)
         if isinstance(v3, Marker):
             return MISSING
-        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:98 .to(show)
+        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:104 .to(show)
         if isinstance(v4, Marker):
             return MISSING
-        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:98 .end()
+        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:104 .end()
         return MISSING
     await _rt.forks((_fork_3, lambda: _L6_0.run(act, v2, scope, None)))
     return MISSING
 
 
-async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:99 when(chunk 'inc')
-    v7 = await _k_show_listener(act, _n7, v, scope, trig)  # tests/codegen/flows.py:99 .to(show_listener)
+async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:105 when(chunk 'inc')
+    v7 = await _k_show_listener(act, _n7, v, scope, trig)  # tests/codegen/flows.py:105 .to(show_listener)
     if isinstance(v7, Marker):
         return MISSING
-    v8 = await _k_remember(act, _n8, v7, scope, None)  # tests/codegen/flows.py:99 .to(remember)
+    v8 = await _k_remember(act, _n8, v7, scope, None)  # tests/codegen/flows.py:105 .to(remember)
     return MISSING
 
 
@@ -94,4 +94,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 98, 35: 98, 38: 98, 41: 98, 47: 99, 48: 99, 51: 99}
+__tfc_lines__ = {31: 104, 35: 104, 38: 104, 41: 104, 47: 105, 48: 105, 51: 105}

@@ -26,25 +26,25 @@ _n9 = _rt.step_node(_engine, 9)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_emit_both(act, _n2, v, scope, trig)  # tests/codegen/flows.py:102 .to(emit_both)
+    v2 = await _k_emit_both(act, _n2, v, scope, trig)  # tests/codegen/flows.py:108 .to(emit_both)
     return MISSING
 
 
-async def _root_3(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:103 when(event 'A', event 'B') mode=and
-    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:103 .to(show)
+async def _root_3(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:109 when(event 'A', event 'B') mode=and
+    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:109 .to(show)
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:103 .end()
+    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:109 .end()
     return MISSING
 
 
-async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:104 when(event 'A', event 'B') mode=or
-    v7 = await _k_show_or(act, _n7, v, scope, trig)  # tests/codegen/flows.py:104 .to(show_or)
+async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:110 when(event 'A', event 'B') mode=or
+    v7 = await _k_show_or(act, _n7, v, scope, trig)  # tests/codegen/flows.py:110 .to(show_or)
     return MISSING
 
 
-async def _root_8(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:105 when(event 'A', event 'B') mode=simple_or
-    v9 = await _k_remember_simple(act, _n9, v, scope, trig)  # tests/codegen/flows.py:105 .to(remember_simple)
+async def _root_8(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:111 when(event 'A', event 'B') mode=simple_or
+    v9 = await _k_remember_simple(act, _n9, v, scope, trig)  # tests/codegen/flows.py:111 .to(remember_simple)
     return MISSING
 
 
@@ -89,4 +89,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {29: 102, 33: 103, 34: 103, 37: 103, 41: 104, 42: 104, 46: 105, 47: 105}
+__tfc_lines__ = {29: 108, 33: 109, 34: 109, 37: 109, 41: 110, 42: 110, 46: 111, 47: 111}
