@@ -11,6 +11,7 @@ opens anyio task groups, events route through tables. The engine runs that plan 
 from .dsl.chunk import Chunk as Chunk
 from .dsl.data import TriggerFlowRuntimeData as TriggerFlowRuntimeData
 from .dsl.flow import TriggerFlow as TriggerFlow
+from .dsl.paths import Paths as Paths
 from .dsl.process import Process as Process
 from .errors import (
     ChunkError as ChunkError,
@@ -35,6 +36,7 @@ __all__ = (
     "ExecutionStateError",
     "FlowDefinitionError",
     "PathLookupError",
+    "Paths",
     "Process",
     "ResourceError",
     "SnapshotError",

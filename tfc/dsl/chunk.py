@@ -57,7 +57,9 @@ class Chunk(Generic[In, Out]):
         self.loc = definition_site(fn)
         self.ref = ChunkRef(name, describe_callable(fn), self.loc, self.is_async, fn)
 
-    def __call__(self, data: TriggerFlowRuntimeData[Any, Any]) -> Any:
+    def __call__(self, data: TriggerFlowRuntimeData[In, Any]) -> Any:
+        # Typed `In` (not Any) so a chunk never matches `Process.to`'s plain-callable
+        # overloads when its input does not fit: the mismatch is then an error.
         return self.fn(data)
 
     def __repr__(self) -> str:

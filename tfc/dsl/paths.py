@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from typing_extensions import TypeAliasType, TypeVar
 
 from ..diagnostics import did_you_mean
 from ..ir.nodes import Binding
@@ -22,11 +24,22 @@ __all__ = (
     "PathError",
     "PathProblem",
     "PathSpec",
+    "Paths",
     "assign",
     "lookup",
     "parse_capture",
     "parse_write_back",
 )
+
+_StateT = TypeVar("_StateT", default=Any)
+
+Paths = TypeAliasType("Paths", str, type_params=(_StateT,))
+"""A state path of the schema ``State`` (``"state.topic"``): ``str`` to every type checker.
+
+Annotate module-level capture and write_back constants with it
+(``TOPIC: Paths[ReportState] = "state.topic"``); the `tfc.mypy` plugin then checks the
+path where it is defined, against ``ReportState``'s fields.
+"""
 
 _SEGMENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_\-]*|\$[A-Za-z_][A-Za-z0-9_]*|[0-9]+)$")
 

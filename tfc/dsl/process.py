@@ -7,7 +7,7 @@ so several chains can hang off one point. ``T`` is the type of the value at the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from typing_extensions import TypeVar
@@ -98,7 +98,7 @@ class Process(Generic[S, T]):
 
     def batch(
         self: Process[S, U],
-        *steps: Chunk[U, Any] | ChunkLike,
+        *steps: Chunk[U, Any] | Callable[[TriggerFlowRuntimeData[U, Any]], Any] | str | tuple[str, Callable[..., Any]],
         concurrency: int | None = None,
         side_branch: bool = False,
     ) -> Process[S, Any]:
@@ -120,7 +120,7 @@ class Process(Generic[S, T]):
         node = flow._graph.batch(self._anchor, refs, loc, concurrency=concurrency, side=side_branch)
         return self if side_branch else self._at(node)
 
-    def for_each(self: Process[S, Iterable[E]], *, concurrency: int | None = None) -> Process[S, E]:
+    def for_each(self: Process[S, Sequence[E]], *, concurrency: int | None = None) -> Process[S, E]:
         """Run the following steps once per item of the current value.
 
         A list or tuple (any non-string sequence) is iterated; any other value is one item.
