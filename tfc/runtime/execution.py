@@ -40,6 +40,16 @@ Status = Literal["created", "running", "waiting", "completed", "failed", "cancel
 class TriggerFlowExecution:
     """One run of a flow: create with `flow.create_execution(...)`, then `async_start`."""
 
+    # Slots, not a __dict__: with more than 29 attributes CPython 3.11 gives up key-sharing
+    # dicts, and the dict alone cost 1.6 KB per execution (bench/executions.py).
+    __slots__ = (
+        "__weakref__", "_active", "_cancel_scopes", "_changed", "_concurrency", "_detached_errors",
+        "_own_resources", "_queued", "_snapshot", "_start_error", "auto_close", "auto_close_timeout",
+        "bridge", "close_reason", "closed_at", "collections", "created_at", "flow", "flow_data", "hidden",
+        "id", "interrupts", "joins", "lifecycle", "limiter", "plan", "result", "run_id", "skip_exceptions",
+        "started", "started_at", "state", "status", "stream",
+    )  # fmt: skip
+
     def __init__(
         self,
         flow: TriggerFlow[Any],
