@@ -4,7 +4,8 @@
     tfc build --all [PATHS]              every module-level flow in the .py files under PATHS
     tfc build --check [...]              write nothing; exit 1 if a runner is missing or stale
 
-Runners go beside their module, or under ``[tool.tfc] runner-dir`` of ./pyproject.toml.
+Runners go beside their module, or under ``[tool.tfc] runner-dir`` (of the nearest
+pyproject.toml with a ``[tool.tfc]`` table; relative to that file).
 Modules are imported (that is how flows are found), except ``__main__.py`` files and
 generated ``*_runner.py`` files. Exit codes: 0 done or current, 1 stale (``--check``),
 2 usage or import error.
@@ -16,7 +17,6 @@ import argparse
 import importlib
 import os
 import sys
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,16 +47,23 @@ def run(args: argparse.Namespace) -> int:
     """Run ``tfc build`` with parsed *args*; the exit code."""
     from ..codegen.build import build_runner, find_flows, runner_path
 
+    from .config import ConfigError, find_config, load_config
+
+    try:
+        config = load_config(find_config(Path.cwd()))
+    except ConfigError as exc:
+        return _usage(str(exc))
     root = os.getcwd()
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    runner_dir = args.runner_dir or _config_runner_dir(Path(root))
+    for base in (str(config.root), root):
+        if base not in sys.path:
+            sys.path.insert(0, base)
+    runner_dir = args.runner_dir or (str(config.root / config.runner_dir) if config.runner_dir else None)
     jobs: list[tuple[Any, str, str, Path]] = []
     try:
         if args.all:
             if args.output:
                 return _usage("-o/--output names one runner; it cannot be used with --all")
-            for module_name, file in _modules(args.targets or ["."], Path(root)):
+            for module_name, file in _modules(args.targets or config.include or ["."], Path(root)):
                 module = importlib.import_module(module_name)
                 found = list(find_flows(module))
                 for attr, flow in found:
@@ -122,16 +129,6 @@ def _shown(path: Path, root: str) -> str:
         return str(path.resolve().relative_to(root))
     except ValueError:
         return str(path)
-
-
-def _config_runner_dir(root: Path) -> str | None:
-    pyproject = root / "pyproject.toml"
-    if not pyproject.exists():
-        return None
-    with pyproject.open("rb") as f:
-        table = tomllib.load(f).get("tool", {}).get("tfc", {})
-    value = table.get("runner-dir")
-    return str(value) if isinstance(value, str) else None
 
 
 def _modules(paths: list[str], root: Path) -> Iterator[tuple[str, str]]:
