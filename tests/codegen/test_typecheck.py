@@ -104,6 +104,53 @@ flow.to(count).to(shout)
 '''
 
 
+SUB_FLOW = '''
+from typing import TypedDict
+
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+
+
+class ParentState(TypedDict, total=False):
+    topic: str
+    score: int
+
+
+class ChildState(TypedDict, total=False):
+    seed: str
+
+
+class Report(TypedDict):
+    title: str
+    score: float
+
+
+child = TriggerFlow(name="child", state=ChildState, input=str, result=Report)
+
+
+@child.chunk
+async def write(data: TriggerFlowRuntimeData[str, ChildState]) -> Report:
+    return {"title": data.value.title(), "score": 0.5}
+
+
+child.to(write).end()
+
+flow = TriggerFlow(name="parent", state=ParentState)
+
+
+@flow.chunk
+async def start(data: TriggerFlowRuntimeData[str, ParentState]) -> str:
+    data.state["topic"] = data.value
+    return data.value
+
+
+flow.to(start).to_sub_flow(
+    child,
+    capture={"input": "state.topic", "state": {"seed": "value"}},
+    write_back={"state.topic": "result.title", "state.score": "SCORE"},
+).end()
+'''
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Iterator[Path]:
     """A directory on sys.path whose modules are forgotten afterwards."""
@@ -169,3 +216,25 @@ def test_the_line_table_is_written_into_the_runner(package: Path) -> None:
     exec(compile(path.read_text(), str(path), "exec"), namespace)
     assert namespace["__tfc_lines__"] == table
     assert namespace["__tfc_flow_file__"] == "tc_typed2.py"
+
+
+def test_sub_flow_capture_and_write_back_types_are_checked(package: Path) -> None:
+    good = SUB_FLOW.replace('"SCORE"', '"result.title"').replace("score: int", "score: str")
+    path, _ = _build(package, "tc_sub_good", good, checked=True)
+    assert "if TYPE_CHECKING:" in path.read_text()
+    assert _mypy(package, path) == ([], 0)
+
+
+def test_a_wrong_write_back_value_type_is_a_mypy_error_mapped_to_the_sub_flow_line(package: Path) -> None:
+    path, table = _build(package, "tc_sub_bad", SUB_FLOW.replace('"SCORE"', '"result.score"'), checked=False)
+    lines, status = _mypy(package, path)
+    assert status == 1 and len(lines) == 1, lines
+    found = re.match(r".*tc_sub_bad_runner\.py:(\d+): error: (.*)", lines[0])
+    assert found is not None, lines
+    assert 'expression has type "float", variable has type "int"' in found.group(2)
+    assert found.group(2).endswith("[assignment]")
+    runner_line = int(found.group(1))
+    assert "write_back state.score <- result.score" in path.read_text().splitlines()[runner_line - 1]
+    flow_line = next(i for i, text in enumerate(SUB_FLOW.splitlines(), 1) if "to_sub_flow(" in text)
+    assert table[runner_line] == flow_line
+

@@ -17,7 +17,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+import typing
+from typing import Any, get_args, get_origin, is_typeddict
+
+import typing_extensions
 
 from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Loc, Node, Root, Step, SubFlowCall
 from ..ir.text import fingerprint
@@ -26,8 +29,10 @@ from .types import Imports, hints_of, render_type
 
 __all__ = ("Runner", "Source", "emit_runner")
 
+_QUALIFIERS = {typing.NotRequired, typing.Required, typing_extensions.NotRequired, typing_extensions.Required}
+
 _RESERVED = {
-    "Activation", "Any", "Callable", "MISSING", "Mapping", "Marker", "Scope", "Trigger", "TypedDict",
+    "Activation", "Any", "Callable", "MISSING", "Mapping", "Marker", "Scope", "TYPE_CHECKING", "Trigger", "TypedDict",
     "annotations", "run", "run_sync", "act", "scope", "trig",
 }  # fmt: skip
 
@@ -335,6 +340,7 @@ class _Emitter:
             self.w(depth, f"{out} = await _rt.sub_flow(act, {n}, {v}, {sc}, {tg})", node.loc,
                    f".to_sub_flow({node.child}) runs on the engine")
             self.fallbacks.append(f'sub-flow "{node.child}" at {self.where(node.loc)}')
+            self.sub_flow_types(node, v, depth)
             check(out)
             return out
         if isinstance(node, End):
@@ -345,6 +351,66 @@ class _Emitter:
                    f".collect({node.name!r}, {node.branch_id!r})")
             return None
         raise AssertionError(node)  # pragma: no cover
+
+    def sub_flow_types(self, node: SubFlowCall, v: str, depth: int) -> None:
+        """Typed assignments that mypy checks (under ``if TYPE_CHECKING:``, never run): each
+        capture and write_back binding, source into target, typed by the two flows' schemas."""
+        child = getattr(node.flow, "child", None)
+        if child is None:
+            return
+        parent_state = self.ir.schemas.state
+        child_schemas = child.schemas
+        probes: list[tuple[str, str]] = []
+        roots: dict[str, tuple[str, object]] = {}
+
+        def root(name: str, schema: object) -> str | None:
+            if not _is_typeddict(schema):
+                return None
+            var = f"_{name}{node.id}"
+            roots.setdefault(var, (self.type_text(schema), schema))
+            return var
+
+        def expr(base: str, segments: tuple[str | int, ...]) -> str:
+            return base + "".join(f"[{seg!r}]" for seg in segments)
+
+        for b in node.capture or ():
+            target, source = _split(b.target), _split(b.source)
+            if source[0] == "value":
+                src = expr(v, source[1])
+            elif source[0] == "state" and (base := root("p", parent_state)) is not None:
+                src = expr(base, source[1])
+            else:
+                continue
+            if target[0] == "input":
+                want: object = child_schemas.input
+            elif target[0] == "state":
+                want = _path_type(child_schemas.state, target[1])
+            else:
+                continue
+            if want is None or (text := self.type_text(want)) == "Any":
+                continue
+            probes.append((f"{text} = {src}", f"capture {b.target} <- {b.source}"))
+        for b in node.write_back or ():
+            target, source = _split(b.target), _split(b.source)
+            if source[0] == "result" and (base := root("r", child_schemas.result)) is not None:
+                src = expr(base, source[1])
+            elif source[0] == "snapshot" and (base := root("z", child_schemas.state)) is not None:
+                src = expr(base, source[1])
+            else:
+                continue
+            if target[0] != "state":
+                continue
+            want = _path_type(parent_state, target[1])
+            if want is None or (text := self.type_text(want)) == "Any":
+                continue
+            probes.append((f"{text} = {src}", f"write_back {b.target} <- {b.source}"))
+        if not probes:
+            return
+        self.w(depth, "if TYPE_CHECKING:", None, "capture and write_back types, for type checkers only")
+        for var, (text, _) in roots.items():
+            self.w(depth + 1, f"{var}: {text} = _rt.typed()")
+        for k, (assignment, note) in enumerate(probes):
+            self.w(depth + 1, f"_t{node.id}_{k}: {assignment}", node.loc, note)
 
     def step_call(self, node: Step, v: str, sc: str, tg: str) -> str:
         n = self.node_var(node.id, "step")
@@ -491,7 +557,7 @@ class _Emitter:
             "from __future__ import annotations",
             "",
             "from collections.abc import Callable, Mapping",
-            "from typing import Any, TypedDict",
+            "from typing import TYPE_CHECKING, Any, TypedDict",
             "",
             "from tfc.codegen import support as _rt",
             "from tfc.codegen.support import MISSING, Activation, Marker, Scope, Trigger",
@@ -602,6 +668,43 @@ def _case_words(node: Branch, k: int) -> str:
     if cond.kind == "else":
         return ".case_else()"
     return f".case({text})"
+
+
+def _split(path: str) -> tuple[str, tuple[str | int, ...]]:
+    head, *rest = path.split(".")
+    scope = "state" if head == "runtime_data" else head
+    return scope, tuple(int(p) if p.isdigit() else p for p in rest)
+
+
+def _is_typeddict(schema: object) -> bool:
+    return isinstance(schema, type) and is_typeddict(schema)
+
+
+def _path_type(schema: object, segments: tuple[str | int, ...]) -> object:
+    """The declared type at *segments* inside a TypedDict *schema*, or None if unknown."""
+    current = schema
+    for seg in segments:
+        if isinstance(seg, int):
+            args = get_args(current)
+            if get_origin(current) not in (list, tuple) or not args:
+                return None
+            current = args[0]
+            continue
+        if not _is_typeddict(current):
+            return None
+        found = hints_of(current).get(seg)
+        if found is None:
+            return None
+        current = _unwrap(found)
+    return current
+
+
+def _unwrap(tp: object) -> object:
+    """``NotRequired[X]`` / ``Required[X]`` / ``ReadOnly[X]`` -> ``X`` (get_type_hints keeps them
+    on some Pythons)."""
+    while get_origin(tp) in _QUALIFIERS:
+        tp = get_args(tp)[0]
+    return tp
 
 
 def _contains(node: Node, target: int) -> bool:

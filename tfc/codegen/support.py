@@ -61,6 +61,7 @@ __all__ = (
     "runner_plan",
     "step_node",
     "sub_flow",
+    "typed",
 )
 
 RUNNER_API = 1
@@ -410,6 +411,11 @@ def end(act: Activation, value: V) -> V:
 async def collect(act: Activation, name: str, branch_id: str, value: object, scope: Scope) -> None:
     """`.collect(name, branch_id)`: deliver *value*; the collection's chain runs when full."""
     await act.collect(name, branch_id, value, scope)
+
+
+def typed() -> Any:
+    """A value of any type, for the typed assignments runners keep under ``TYPE_CHECKING``."""
+    raise AssertionError("runner type-checking code is not meant to run")
 
 
 async def sub_flow(act: Activation, node: PlanNode, value: object, scope: Scope, trigger: Trigger | None) -> Any:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from tfc.codegen import support as _rt
 from tfc.codegen.support import MISSING, Activation, Marker, Scope, Trigger
