@@ -133,8 +133,12 @@ class TriggerFlowExecution:
 
     # -- activations --------------------------------------------------------------------
 
-    async def enter(self, work: Callable[[Activation], Awaitable[T]]) -> T:
-        """Run *work* as one activation; tracked work it starts settles before this returns."""
+    async def enter(self, work: Callable[[Activation], Awaitable[T]], *, fail: bool = True) -> T:
+        """Run *work* as one activation; tracked work it starts settles before this returns.
+
+        With ``fail=False`` an error is raised without failing the execution (a resume with a
+        ``resume_request_id`` rolls back instead, so that the request can be retried).
+        """
         self._ensure_limiter()
         self._active += 1
         error: BaseException | None = None
@@ -165,7 +169,8 @@ class TriggerFlowExecution:
             self._active -= 1
             self._notify()
         if error is not None:
-            self._fail(error)
+            if fail:
+                self._fail(error)
             raise error
         return result  # type: ignore[no-any-return]
 
@@ -552,6 +557,8 @@ class TriggerFlowExecution:
             warnings.warn(f"continue_with ignored: execution {self.id} is closed", RuntimeWarning, stacklevel=2)
             return None
         book = self.interrupts
+        if resume_request_id is not None:
+            await book.wait_for_request(resume_request_id)
         repeat = book.check_resume(interrupt_id, payload, resume_request_id)
         if repeat is not None:
             return repeat
@@ -561,9 +568,9 @@ class TriggerFlowExecution:
         record.resumed_at = time.time()
         record.resumes += 1
         self.status = "running"
-        book._notice("resume", record, value=payload)
         try:
-            await self.enter(lambda act: book.resume(act, record, payload))
+            book._notice("resume", record, value=payload)
+            await self.enter(lambda act: book.resume(act, record, payload), fail=resume_request_id is None)
         except Exception:
             if resume_request_id is not None:
                 record.status = "waiting"
@@ -571,8 +578,11 @@ class TriggerFlowExecution:
                 record.resumed_at = None
                 self.status = "waiting"
             raise
-        if resume_request_id is not None:
-            book.requests[resume_request_id] = (interrupt_id, copy_value(payload))
+        else:
+            if resume_request_id is not None:
+                book.requests[resume_request_id] = (interrupt_id, copy_value(payload))
+        finally:
+            book.end_request(resume_request_id)  # a duplicate waiting on this request goes on
         self._settle_status()
         return record
 

@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ExecutionStateError, UnknownInterruptError
+import anyio
+
+from ..errors import ChunkError, ExecutionStateError, UnknownInterruptError
 from ..ir.nodes import Branch
 from .markers import MISSING, PAUSED, Marker, Scope, Trigger
 
@@ -136,6 +138,8 @@ class InterruptBook:
         self.frames: dict[str, SubFlowFrame] = {}
         self.requests: dict[str, tuple[str, object]] = {}
         """resume_request_id -> (interrupt id, payload) of resumes that completed."""
+        self.in_flight: dict[str, anyio.Event] = {}
+        """resume_request_id -> set when the resume running under that id has finished."""
 
     def pending(self) -> dict[str, Interrupt]:
         if not self.records:
@@ -217,6 +221,13 @@ class InterruptBook:
 
     def project(self, act: Activation, node: PlanNode, scope: Scope, value: object, child: TriggerFlowExecution) -> object:
         """A child paused: show each of its waiting interrupts as a root interrupt here."""
+        if self.execution.hidden:
+            # Waiting for a resume nobody can send would hang the hidden start forever.
+            raise ExecutionStateError(
+                f'{node.describe()} paused (its child flow called pause_for) inside an execution started by '
+                "flow.start()/flow.async_start(), which has no handle to resume it with; create an explicit "
+                "execution: ex = flow.create_execution(auto_close=False); await ex.async_start(...)"
+            )
         frame = SubFlowFrame(uuid.uuid4().hex[:12], node.id, scope, value, child)
         self.frames[frame.id] = frame
         self._project_pending(frame, child)
@@ -265,6 +276,17 @@ class InterruptBook:
 
     # -- resuming -----------------------------------------------------------------------
 
+    async def wait_for_request(self, request_id: str) -> None:
+        """A duplicate of a request still running waits for it (then it is a repeat, or a retry)."""
+        while (running := self.in_flight.get(request_id)) is not None:
+            await running.wait()
+
+    def end_request(self, request_id: str | None) -> None:
+        if request_id is not None:
+            running = self.in_flight.pop(request_id, None)
+            if running is not None:
+                running.set()
+
     def check_resume(self, interrupt_id: str, payload: object, request_id: str | None) -> Interrupt | None:
         """Validate a `continue_with`; the record to return at once for a repeated request."""
         record = self.records.get(interrupt_id)
@@ -290,6 +312,8 @@ class InterruptBook:
                 f'interrupt "{interrupt_id}" of chunk "{record.chunk}" was resumed {record.resumes} time(s);'
                 f" max_resumes={record.max_resumes}"
             )
+        if request_id is not None:
+            self.in_flight[request_id] = anyio.Event()
         return None
 
     async def resume(self, act: Activation, record: Interrupt, payload: object) -> None:
@@ -362,7 +386,14 @@ class InterruptBook:
             child = frame.child = node.rebuild_child(act, frame.value, frame.child_doc)
             frame.child_doc = None
         assert record.local_interrupt_id is not None
-        await child.async_continue_with(record.local_interrupt_id, payload)
+        try:
+            # Under a request id of its own, a failing child rolls back too, so that the
+            # parent's request (rolled back by the parent's continue_with) can be retried.
+            await child.async_continue_with(
+                record.local_interrupt_id, payload, resume_request_id=f"{record.id}#{record.resumes}"
+            )
+        except ChunkError as exc:
+            raise node._child_error(execution, exc) from exc
         if child.interrupts.pending():
             self._project_pending(frame, child)
             return

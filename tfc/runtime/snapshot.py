@@ -122,8 +122,22 @@ def _check_json(value: object, where: str) -> None:
 class _Reader:
     """Typed accessors that fail with the path of the offending field."""
 
+    def __init__(self, root: str = "snapshot") -> None:
+        self.root = root
+
     def fail(self, where: str, message: str) -> NoReturn:
-        raise SnapshotError(f"snapshot{where}: {message}")
+        raise SnapshotError(f"{self.root}{where}: {message}")
+
+    def obj(self, raw: object, where: str) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail(where, f"expected an object, got {type(raw).__name__} {_short(raw)}")
+        return raw
+
+    def optional(self, obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str, label: str) -> Any:
+        value = obj.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            self.fail(f'{where}["{key}"]', f"expected {label} or null, got {type(value).__name__} {_short(value)}")
+        return value
 
     def field(self, obj: Mapping[str, Any], key: str, where: str) -> Any:
         if key not in obj:
@@ -162,15 +176,15 @@ def _forbid_code(value: object, where: str) -> None:
         for k, v in value.items():
             if k in _FORBIDDEN_KEYS or (isinstance(k, str) and k.startswith("!!python")):
                 raise SnapshotError(
-                    f"snapshot{where}: the key {k!r} names Python code or a class; tfc snapshots hold plain"
+                    f"{where}: the key {k!r} names Python code or a class; tfc snapshots hold plain"
                     " data only and never import or call what a document names"
                 )
-            _forbid_code(v, f"{where}[{k!r}]")
+            _forbid_code(v, f"{where}[{json.dumps(k)}]")
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _forbid_code(v, f"{where}[{i}]")
     elif isinstance(value, str) and value.startswith("!!python/"):
-        raise SnapshotError(f"snapshot{where}: {value[:40]!r} names Python code; tfc snapshots hold plain data only")
+        raise SnapshotError(f"{where}: {value[:40]!r} names Python code; tfc snapshots hold plain data only")
 
 
 def parse_document(document: Mapping[str, Any] | str | bytes) -> Mapping[str, Any]:
@@ -188,12 +202,21 @@ def load_execution(
     execution: TriggerFlowExecution,
     document: Mapping[str, Any] | str | bytes,
     runtime_resources: Mapping[str, object] | None,
+    *,
+    root: str = "snapshot",
 ) -> None:
+    """Validate *document* completely, then restore it into the fresh *execution*.
+
+    Args:
+        root: How messages name the document; a sub-flow frame's child document is checked
+            with its path in the parent's (``snapshot["sub_flow_frames"][0]["child"]``), and
+            its resources are not checked here (the parent captures them when it resumes).
+    """
     doc = parse_document(document)
     if execution.started or execution.lifecycle != "open":
         raise SnapshotError(f"execution {execution.id} has already run; load into a fresh flow.create_execution()")
     plan = execution.plan
-    r = _Reader()
+    r = _Reader(root)
     fmt = r.field(doc, "format", "")
     if fmt != FORMAT:
         r.fail('["format"]', f"unsupported format {fmt!r}; this tfc reads {FORMAT!r}")
@@ -207,8 +230,9 @@ def load_execution(
             f'flow "{plan.flow_name}" changed since the document was saved (fingerprint {fingerprint} there,'
             f" {plan.fingerprint} here); load it with the definition it was saved from",
         )
-    _forbid_code(dict(doc), "")
+    _forbid_code(dict(doc), root)
     execution_id = r.typed(doc, "execution_id", str, "", "a string id")
+    started = r.typed(doc, "started", bool, "", "true or false")
     status = r.typed(doc, "status", str, "", "a status")
     if status not in _STATUSES:
         r.fail('["status"]', f"unknown status {status!r}")
@@ -220,8 +244,7 @@ def load_execution(
     records: dict[str, Interrupt] = {}
     for i, raw in enumerate(r.typed(doc, "interrupts", list, "", "a list")):
         where = f'["interrupts"][{i}]'
-        if not isinstance(raw, dict):
-            r.fail(where, "expected an object")
+        raw = r.obj(raw, where)
         iid = r.typed(raw, "id", str, where, "a string id")
         step = r.typed(raw, "step", int, where, "a step id")
         if step not in steps:
@@ -235,7 +258,14 @@ def load_execution(
         resume_event = raw.get("resume_event")
         if resume_to == "event" and not isinstance(resume_event, str):
             r.fail(f'{where}["resume_event"]', "an event resume needs an event name")
-        frame_id = raw.get("sub_flow_frame_id")
+        frame_id = r.optional(raw, "sub_flow_frame_id", str, where, "a frame id")
+        local_id = r.optional(raw, "local_interrupt_id", str, where, "an interrupt id")
+        if (frame_id is None) != (local_id is None):
+            r.fail(where, "a projected interrupt needs both sub_flow_frame_id and local_interrupt_id")
+        chunk = r.typed(raw, "chunk", str, where, "a chunk name")
+        node_chunk = getattr(plan.nodes[step], "chunk", None)
+        if frame_id is None and isinstance(node_chunk, str) and node_chunk != chunk:
+            r.fail(f'{where}["step"]', f'step #{step} runs chunk "{node_chunk}", but the interrupt says "{chunk}"')
         record = Interrupt(
             id=iid,
             type=r.typed(raw, "type", str, where, "a string"),
@@ -246,16 +276,16 @@ def load_execution(
             step_id=step,
             scope=r.scope(raw, "scope", where, blocks),
             input=raw.get("input"),
-            chunk=r.typed(raw, "chunk", str, where, "a chunk name"),
+            chunk=chunk,
             flow_name=r.typed(raw, "source_flow_name", str, where, "a flow name"),
             status=istatus,
             resumes=r.typed(raw, "resumes", int, where, "an int"),
             resume_value=raw.get("resume_value"),
-            created_at=float(raw.get("created_at") or 0.0),
-            resumed_at=raw.get("resumed_at"),
-            sub_flow_frame_id=frame_id if isinstance(frame_id, str) else None,
-            local_interrupt_id=raw.get("local_interrupt_id"),
-            child_interrupt=raw.get("child_interrupt"),
+            created_at=float(r.optional(raw, "created_at", (int, float), where, "a timestamp") or 0.0),
+            resumed_at=r.optional(raw, "resumed_at", (int, float), where, "a timestamp"),
+            sub_flow_frame_id=frame_id,
+            local_interrupt_id=local_id,
+            child_interrupt=r.optional(raw, "child_interrupt", dict, where, "an object"),
         )
         if iid in records:
             r.fail(f'{where}["id"]', f'interrupt id "{iid}" appears twice')
@@ -264,6 +294,7 @@ def load_execution(
     held: dict[tuple[int, Scope], HeldJoin] = {}
     for i, raw in enumerate(r.typed(doc, "held_joins", list, "", "a list")):
         where = f'["held_joins"][{i}]'
+        raw = r.obj(raw, where)
         block = r.typed(raw, "block", int, where, "a block id")
         if block not in blocks:
             r.fail(f'{where}["block"]', f"#{block} is not a block of this flow")
@@ -284,40 +315,64 @@ def load_execution(
         held[(block, scope)] = HeldJoin(block, scope, results, tuple(labels) if labels is not None else None)
 
     frames: dict[str, SubFlowFrame] = {}
+    child_waiting: dict[str, set[str]] = {}
     for i, raw in enumerate(r.typed(doc, "sub_flow_frames", list, "", "a list")):
         where = f'["sub_flow_frames"][{i}]'
+        raw = r.obj(raw, where)
         fid = r.typed(raw, "id", str, where, "a frame id")
         node = r.typed(raw, "node", int, where, "a node id")
         if not isinstance(plan.ir_nodes.get(node), SubFlowCall):
             r.fail(f'{where}["node"]', f"#{node} is not a to_sub_flow step of this flow")
         child_doc = r.typed(raw, "child", dict, where, "the child's document")
+        # Check the child's document now, against the child flow as defined today (its
+        # changes do not show in this flow's fingerprint), not when a resume rebuilds it.
+        probe = plan.nodes[node].child.create_execution(auto_close=False)  # type: ignore[attr-defined]
+        load_execution(probe, child_doc, None, root=f'{r.root}{where}["child"]')
         frames[fid] = SubFlowFrame(fid, node, r.scope(raw, "scope", where, blocks), raw.get("value"), None, child_doc)
-    for iid, record in records.items():
-        if record.sub_flow_frame_id is not None and record.sub_flow_frame_id not in frames:
-            r.fail('["interrupts"]', f'interrupt "{iid}" refers to sub-flow frame "{record.sub_flow_frame_id}", which the document lacks')
+        child_waiting[fid] = set(probe.interrupts.pending())
+    for i, (iid, record) in enumerate(records.items()):
+        if record.sub_flow_frame_id is None or record.status != "waiting":
+            continue  # a resumed projection's frame is gone once its child finished
+        fid = record.sub_flow_frame_id
+        where = f'["interrupts"][{i}]'
+        if fid not in frames:
+            r.fail(where, f'interrupt "{iid}" refers to sub-flow frame "{fid}", which the document lacks')
+        frame = frames[fid]
+        if record.step_id != frame.node_id or iid != f"{execution_id}:{frame.node_id}:{fid}:{record.local_interrupt_id}":
+            r.fail(f'{where}["id"]', f'interrupt "{iid}" does not match its sub-flow frame "{fid}" (step #{frame.node_id})')
+        if record.local_interrupt_id not in child_waiting[fid]:
+            r.fail(
+                f'{where}["local_interrupt_id"]',
+                f'"{record.local_interrupt_id}" is not waiting in the child document of frame "{fid}"',
+            )
 
     roots = {root.id for root in plan.ir.roots}
     joins: dict[tuple[int, Scope], dict[tuple[str, str], object]] = {}
     for i, raw in enumerate(r.typed(doc, "when_joins", list, "", "a list")):
         where = f'["when_joins"][{i}]'
-        root = r.typed(raw, "root", int, where, "a root id")
-        if root not in roots:
-            r.fail(f'{where}["root"]', f"#{root} is not a when() root of this flow")
+        raw = r.obj(raw, where)
+        root_id = r.typed(raw, "root", int, where, "a root id")
+        if root_id not in roots:
+            r.fail(f'{where}["root"]', f"#{root_id} is not a when() root of this flow")
         slots = {}
         for j, slot in enumerate(r.typed(raw, "slots", list, where, "a list")):
             if not (isinstance(slot, list) and len(slot) == 3 and isinstance(slot[0], str) and isinstance(slot[1], str)):
                 r.fail(f'{where}["slots"][{j}]', "expected [kind, name, value]")
             slots[(slot[0], slot[1])] = slot[2]
-        joins[(root, r.scope(raw, "scope", where, blocks))] = slots
+        joins[(root_id, r.scope(raw, "scope", where, blocks))] = slots
     collections = r.typed(doc, "collections", dict, "", "an object")
+    for name, slots in collections.items():
+        r.obj(slots, f'["collections"][{json.dumps(name)}]')
     requests = {}
     for rid, pair in r.typed(doc, "requests", dict, "", "an object").items():
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-            r.fail(f'["requests"][{rid!r}]', "expected [interrupt id, payload]")
+            r.fail(f'["requests"][{json.dumps(rid)}]', "expected [interrupt id, payload]")
+        if pair[0] not in records:
+            r.fail(f'["requests"][{json.dumps(rid)}]', f'names interrupt "{pair[0]}", which the document lacks')
         requests[rid] = (pair[0], pair[1])
 
     resources = {**execution.flow._resources, **execution._own_resources, **(runtime_resources or {})}
-    missing = [name for name in _required_resources(execution) if name not in resources]
+    missing = [name for name in _required_resources(execution) if name not in resources] if root == "snapshot" else []
     if missing:
         raise ResourceError(
             f'loading execution {execution_id} of flow "{plan.flow_name}": required resources missing: '
@@ -331,7 +386,7 @@ def load_execution(
     for item in stream:
         execution.stream.put(item)
     execution.status = status
-    execution.started = bool(doc.get("started", True))
+    execution.started = started
     execution.joins = joins
     execution.collections = {k: dict(v) for k, v in collections.items()}
     book = execution.interrupts
