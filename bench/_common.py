@@ -143,12 +143,16 @@ async def compare(
     raw_once = time.perf_counter() - started
     if check is not None:
         check(got_tfc, got_raw)
-    # Work that takes long enough on its own is sampled one call at a time, uncalibrated.
-    loops_tfc = 1 if tfc_once >= 10 * min_sample else await _calibrate(tfc, min_sample, collect)
-    loops_raw = 1 if raw_once >= 10 * min_sample else await _calibrate(raw, min_sample, collect)
-    tfc_samples: list[float] = []
-    raw_samples: list[float] = []
-    for _ in range(runs):
+    # Work that takes long on its own (a second or so) is sampled one call at a time,
+    # uncalibrated, and its first call counts as a sample (when the collector was on for it).
+    long_tfc = tfc_once >= 10 * min_sample
+    long_raw = raw_once >= 10 * min_sample
+    loops_tfc = 1 if long_tfc else await _calibrate(tfc, min_sample, collect)
+    loops_raw = 1 if long_raw else await _calibrate(raw, min_sample, collect)
+    both_long = long_tfc and long_raw and collect
+    tfc_samples: list[float] = [tfc_once] if both_long else []
+    raw_samples: list[float] = [raw_once] if both_long else []
+    for _ in range(runs - len(tfc_samples)):
         raw_samples.append(await _sample(raw, loops_raw, collect))
         tfc_samples.append(await _sample(tfc, loops_tfc, collect))
     return Timing(

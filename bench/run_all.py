@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import sys
 import time
@@ -58,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(module.run(args.quick, args.backend))
         print(f"{name}: {time.perf_counter() - case_start:.1f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(
         f"tfc benchmarks, {args.backend}{' (quick)' if args.quick else ''}: Python {platform.python_version()},"
-        f" {platform.machine()}, {_cpu()}; {total:.0f} s"
+        f" {platform.machine()}, {_cpu()}; {total:.0f} s; load average at the end {load}"
     )
     print()
     print(format_table(rows, markdown=args.markdown))
@@ -74,8 +76,6 @@ def _cpu() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                import os
-
                 return f"{line.split(':', 1)[1].strip()} × {os.cpu_count()}"
     except OSError:
         pass
