@@ -11,7 +11,8 @@ the runtime ones, never wrong.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 
 from ..checks.facts import UNTYPED, ChunkTypes, SchemaRole
 from ..ir.nodes import ChunkRef, FlowIR, Loc, SubFlowCall
@@ -76,6 +77,7 @@ class StaticFacts:
                     self._functions[chunk.ref] = chunk.fn
         self._classes: dict[int, Ty] = {}
         self._chunks: dict[ChunkRef, ChunkTypes] = {}
+        self._annotations: dict[tuple[str, str, str], Ty] = {}
 
     # -- TypeFacts ---------------------------------------------------------------------
 
@@ -95,11 +97,21 @@ class StaticFacts:
             return ChunkTypes(loc=chunk.loc)
         value: Ty = ANY
         if params and params[0].annotation is not None:
-            value = self._value_type(params[0].annotation, fn)
+            value = self._memo("value", params[0].annotation, fn, self._value_type)
         out: Ty = ANY
         if node.returns is not None:
-            out = self._unwrap(node.returns, fn)
+            out = self._memo("return", node.returns, fn, self._unwrap)
         return ChunkTypes(value, out, chunk.loc)
+
+    def _memo(self, kind: str, text: str, fn: FuncVal, read: Callable[[str, FuncVal], Ty]) -> Ty:
+        """*read* of an annotation, once per text and module (functions at module level)."""
+        if fn.env is not None:
+            return read(text, fn)
+        key = (kind, fn.module, text)
+        found = self._annotations.get(key)
+        if found is None:
+            found = self._annotations[key] = read(text, fn)
+        return found
 
     def _value_type(self, text: str, fn: FuncVal) -> Ty:
         tree = _parse(text)
@@ -159,7 +171,7 @@ class StaticFacts:
         if isinstance(value, ClassVal):
             return self._class(value, 0)
         if isinstance(value, External):
-            return self._external(value.qualname, [], module, None, 0, value.qualname)
+            return self._external(value.qualname, [], module, None, 0, ast.Name(value.qualname))
         if isinstance(value, Unknown) and value.reason == "computed":
             tree = _parse(value.text)
             if tree is not None:
@@ -187,9 +199,8 @@ class StaticFacts:
         return Unknown("computed", ast.unparse(node))
 
     def _term(self, node: ast.expr, module: str, env: object, depth: int) -> Ty:
-        text = ast.unparse(node)
         if depth > _MAX_DEPTH:
-            return UnknownTy(text)
+            return UnknownTy(ast.unparse(node))
         depth += 1
         if isinstance(node, ast.Constant):
             if node.value is None:
@@ -197,18 +208,18 @@ class StaticFacts:
             if isinstance(node.value, str):
                 inner = _parse(node.value)
                 return UnknownTy(node.value) if inner is None else self._term(inner, module, env, depth)
-            return UnknownTy(text)
+            return UnknownTy(ast.unparse(node))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return union([self._term(node.left, module, env, depth), self._term(node.right, module, env, depth)])
         base_node, args = (node.value, _slice_items(node.slice)) if isinstance(node, ast.Subscript) else (node, [])
         target = self._resolve(base_node, module, env)
         if isinstance(target, ClassVal):
-            return self._class(target, depth) if not args else UnknownTy(text)
+            return self._class(target, depth) if not args else UnknownTy(ast.unparse(node))
         if isinstance(target, External):
-            return self._external(target.qualname, args, module, env, depth, text)
-        return UnknownTy(text)
+            return self._external(target.qualname, args, module, env, depth, node)
+        return UnknownTy(ast.unparse(node))
 
-    def _external(self, qualname: str, args: list[ast.expr], module: str, env: object, depth: int, text: str) -> Ty:
+    def _external(self, qualname: str, args: list[ast.expr], module: str, env: object, depth: int, node: ast.expr) -> Ty:
         module_name, _, name = qualname.rpartition(".")
         terms = [self._term(a, module, env, depth) for a in args if not _is_ellipsis(a)] if name != "Literal" else []
         if module_name == "builtins":
@@ -218,7 +229,7 @@ class StaticFacts:
                 return NONE
             if name in ("object", "bool", "int", "float", "complex", "str", "bytes", "list", "tuple", "dict", "set", "frozenset"):
                 return builtin(name, *terms)
-            return UnknownTy(text)
+            return UnknownTy(ast.unparse(node))
         if qualname.startswith(_TYPING_MODULES) or module_name == "collections.abc":
             if name == "Any":
                 return ANY
@@ -237,7 +248,7 @@ class StaticFacts:
             if name in _ABC_BASES:
                 bases = frozenset({_ABC + name, _OBJ, *(_ABC + b for b in _ABC_BASES[name])})
                 return Instance(_ABC + name, tuple(terms), bases)
-        return UnknownTy(text)
+        return UnknownTy(ast.unparse(node))
 
     def _class(self, cls: ClassVal, depth: int) -> Ty:
         cached = self._classes.get(id(cls.node))
@@ -339,7 +350,9 @@ def _expr_of(expr: object) -> ast.expr:
     return ast.Constant(None)
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> ast.expr | None:
+    """The expression *text* (annotation text), parsed once per distinct text."""
     try:
         return ast.parse(text.strip(), mode="eval").body
     except SyntaxError:

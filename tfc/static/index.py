@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from ..ir.nodes import Loc
 from .syntax import (
@@ -36,6 +39,7 @@ from .syntax import (
     Return,
     SeqExpr,
     Stmt,
+    creates_flow,
 )
 
 __all__ = ("EMIT_METHODS", "HIDDEN_STARTS", "PAUSE_METHODS", "index_source")
@@ -60,11 +64,23 @@ def index_source(source: str, path: str, module: str, *, is_package: bool = Fals
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return ModuleSummary(path, module, (), is_package, _syntax_error(source, exc), ignores)
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    reader = _Reader(tree, path, module, is_package, positions)
+    reader = _Reader(tree, path, module, is_package, _positions(tree))
     body = reader.block(tree.body, "")
     return ModuleSummary(path, module, body, is_package, None, ignores)
+
+
+def _positions(tree: cst.Module) -> dict[cst.CSTNode, CodeRange]:
+    """Every node's position, from one code-generation pass over the tree.
+
+    This is what `PositionProvider` computes, without `MetadataWrapper`'s extra visit of
+    the whole tree (a third of the cost of indexing a file).
+    """
+    provider = PositionProvider()
+    state = PositionProvidingCodegenState(
+        default_indent=tree.default_indent, default_newline=tree.default_newline, provider=provider
+    )
+    tree._codegen(state)
+    return cast("dict[cst.CSTNode, CodeRange]", provider._computed)
 
 
 def _syntax_error(source: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:
@@ -92,6 +108,15 @@ def _ignores(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     return tuple(found)
 
 
+@dataclass
+class _Calls:
+    """What a function body calls that matters to the checks (nested functions excluded)."""
+
+    found: list[Emit] = field(default_factory=list)
+    pauses: bool = False
+    starts: list[tuple[str, Loc]] = field(default_factory=list)
+
+
 class _Reader:
     def __init__(
         self,
@@ -99,13 +124,15 @@ class _Reader:
         path: str,
         module: str,
         is_package: bool,
-        positions: object,
+        positions: dict[cst.CSTNode, CodeRange],
     ) -> None:
         self.tree = tree
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        self.positions: dict[cst.CSTNode, CodeRange] = positions  # type: ignore[assignment]
+        self.positions = positions
+        self.calls: list[_Calls] = []
+        """One collector per function being read: its emits, pauses and hidden starts."""
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -241,8 +268,16 @@ class _Reader:
         start = self.positions[first].start
         params = self.params(node.params)
         returns = None if node.returns is None else self.tree.code_for_node(node.returns.annotation)
-        finder = _EmitFinder(self)
-        node.body.visit(finder)
+        finder = _Calls()
+        self.calls.append(finder)
+        try:
+            body = self.suite(node.body, f"{qualname}.<locals>.")
+        finally:
+            self.calls.pop()
+        if node.asynchronous is not None and not creates_flow(body):
+            # Calling an async function only makes a coroutine: the resolve pass never runs
+            # its body, so keep only what the event checks read (nested functions).
+            body = tuple(s for s in body if isinstance(s, FunctionDef))
         return FunctionDef(
             name,
             qualname,
@@ -251,7 +286,7 @@ class _Reader:
             tuple(self.expr(d.decorator) for d in node.decorators),
             params,
             returns,
-            self.suite(node.body, f"{qualname}.<locals>."),
+            body,
             tuple(finder.found),
             finder.pauses,
             tuple(finder.starts),
@@ -343,10 +378,37 @@ class _Reader:
             return Lambda(self.loc(node))
         return Opaque(self.text(node), self.loc(node))
 
+    def note_call(self, node: cst.Call, func: cst.Attribute, loc: Loc) -> None:
+        """Record an ``x.emit("name")``, a ``pause_for`` or a ``flow.start()`` in the current function.
+
+        Calls are seen as the body's statements are read, so calls inside expressions the
+        summary does not keep (comprehensions, lambdas, f-strings, operators) are not seen.
+        """
+        calls = self.calls[-1]
+        attr = func.attr.value
+        if attr in PAUSE_METHODS:
+            calls.pauses = True
+        elif attr in HIDDEN_STARTS and isinstance(func.value, cst.Name):
+            calls.starts.append((func.value.value, loc))
+        elif attr in EMIT_METHODS:
+            first = node.args[0] if node.args and not node.args[0].star and node.args[0].keyword is None else None
+            if first is None:
+                named = [a for a in node.args if a.keyword is not None and a.keyword.value in ("event", "name", "trigger_event")]
+                first = named[0] if named else None
+            if first is not None:
+                value = first.value
+                event = None
+                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    evaluated = value.evaluated_value
+                    event = evaluated if isinstance(evaluated, str) else None
+                calls.found.append(Emit(event, loc, self.text(value)))
+
     def call(self, node: cst.Call) -> Call:
         func = node.func
         if isinstance(func, cst.Attribute):
             loc = self.loc(func.attr)
+            if self.calls:
+                self.note_call(node, func, loc)
         else:
             loc = self.loc(func)
         args: list[Expr] = []
@@ -362,45 +424,6 @@ class _Reader:
             else:
                 args.append(self.expr(arg.value))
         return Call(self.expr(func), tuple(args), tuple(kwargs), loc, self.loc(node), starred)
-
-
-class _EmitFinder(cst.CSTVisitor):
-    """Every ``x.emit("name", ...)``-style call in a function body (not in nested functions)."""
-
-    def __init__(self, reader: _Reader) -> None:
-        self.reader = reader
-        self.found: list[Emit] = []
-        self.pauses = False
-        self.starts: list[tuple[str, Loc]] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            attr = func.attr.value
-            if attr in PAUSE_METHODS:
-                self.pauses = True
-            elif attr in HIDDEN_STARTS and isinstance(func.value, cst.Name):
-                self.starts.append((func.value.value, self.reader.loc(func.attr)))
-        if isinstance(func, cst.Attribute) and func.attr.value in EMIT_METHODS:
-            loc = self.reader.loc(func.attr)
-            first = node.args[0] if node.args and not node.args[0].star and node.args[0].keyword is None else None
-            if first is None:
-                named = [a for a in node.args if a.keyword is not None and a.keyword.value in ("event", "name", "trigger_event")]
-                first = named[0] if named else None
-            if first is not None:
-                value = first.value
-                event = None
-                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
-                    evaluated = value.evaluated_value
-                    event = evaluated if isinstance(evaluated, str) else None
-                self.found.append(Emit(event, loc, self.reader.text(value)))
-        return True
 
 
 def _dotted(node: cst.BaseExpression) -> str:

@@ -44,6 +44,7 @@ from .syntax import (
     Return,
     SeqExpr,
     Stmt,
+    creates_flow,
 )
 from .values import (
     BoundMethod,
@@ -160,7 +161,7 @@ class _Interpreter:
         for name in self.checked:
             summary = self.summaries[name]
             for stmt in summary.body:
-                if isinstance(stmt, FunctionDef) and id(stmt) not in self.called and _creates_flow(stmt.body):
+                if isinstance(stmt, FunctionDef) and id(stmt) not in self.called and creates_flow(stmt.body):
                     self.sandboxes += 1
                     self.sandbox, saved = self.sandboxes, self.sandbox
                     try:
@@ -528,29 +529,3 @@ def _schema_name(value: object, expr: Call, role: str) -> str:
         text = value.text
         return text.partition("[")[0].rpartition(".")[2] or text
     return repr(value)
-
-
-def _creates_flow(body: tuple[Stmt, ...]) -> bool:
-    """Whether a function body calls something named ``TriggerFlow`` (a cheap syntactic test)."""
-    return any(_mentions_flow(stmt) for stmt in body)
-
-
-def _mentions_flow(node: object) -> bool:
-    if isinstance(node, Call):
-        func = node.func
-        if (isinstance(func, Name) and func.id == "TriggerFlow") or (isinstance(func, Attribute) and func.attr == "TriggerFlow"):
-            return True
-        return _mentions_flow(func) or any(_mentions_flow(a) for a in node.args) or any(_mentions_flow(v) for _, v in node.kwargs)
-    if isinstance(node, (Assign, ExprStmt)):
-        return _mentions_flow(node.value)
-    if isinstance(node, Return):
-        return node.value is not None and _mentions_flow(node.value)
-    if isinstance(node, Block):
-        return any(_mentions_flow(s) for body in node.bodies for s in body)
-    if isinstance(node, Attribute):
-        return _mentions_flow(node.value)
-    if isinstance(node, (SeqExpr,)):
-        return any(_mentions_flow(i) for i in node.items)
-    if isinstance(node, DictExpr):
-        return any(_mentions_flow(v) for _, v in node.items)
-    return False

@@ -37,6 +37,7 @@ __all__ = (
     "Return",
     "SeqExpr",
     "Stmt",
+    "creates_flow",
 )
 
 
@@ -249,3 +250,29 @@ class ModuleSummary:
     """``(message, line, 0-based column)`` when the file does not parse."""
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()
     """``# tfc: ignore[...]`` comments: line and codes (empty: every code)."""
+
+
+def creates_flow(body: tuple[Stmt, ...]) -> bool:
+    """Whether a function body calls something named ``TriggerFlow`` (a cheap syntactic test)."""
+    return any(_mentions_flow(stmt) for stmt in body)
+
+
+def _mentions_flow(node: object) -> bool:
+    if isinstance(node, Call):
+        func = node.func
+        if (isinstance(func, Name) and func.id == "TriggerFlow") or (isinstance(func, Attribute) and func.attr == "TriggerFlow"):
+            return True
+        return _mentions_flow(func) or any(_mentions_flow(a) for a in node.args) or any(_mentions_flow(v) for _, v in node.kwargs)
+    if isinstance(node, (Assign, ExprStmt)):
+        return _mentions_flow(node.value)
+    if isinstance(node, Return):
+        return node.value is not None and _mentions_flow(node.value)
+    if isinstance(node, Block):
+        return any(_mentions_flow(s) for body in node.bodies for s in body)
+    if isinstance(node, Attribute):
+        return _mentions_flow(node.value)
+    if isinstance(node, (SeqExpr,)):
+        return any(_mentions_flow(i) for i in node.items)
+    if isinstance(node, DictExpr):
+        return any(_mentions_flow(v) for _, v in node.items)
+    return False
