@@ -324,9 +324,11 @@ async def batch(
     for r in results:
         if r.__class__ is Marker:
             names: Any = node.names if isinstance(node, BatchPlan) else None
-            out = act.execution.incomplete_join(node, scope, results, names)
-            assert isinstance(out, Marker)
-            return out
+            out: Any = act.execution.incomplete_join(node, scope, results, names)
+            if out.__class__ is Marker or names is None:
+                return out  # type: ignore[no-any-return]
+            # Resumes that arrived early completed the join: its dict, back in branch order.
+            return [out[name] for name in names]
     return results
 
 
@@ -362,9 +364,8 @@ async def for_each(
     results: list[Any] = await fan_out(count, run_item, limit)
     for r in results:
         if r.__class__ is Marker:
-            out = act.execution.incomplete_join(node, scope, results, None)
-            assert isinstance(out, Marker)
-            return out
+            # A marker, or the whole list when resumes that arrived early completed the join.
+            return act.execution.incomplete_join(node, scope, results, None)  # type: ignore[return-value]
     return results
 
 
