@@ -82,13 +82,13 @@ class PathError(Exception):
 def _parse(text: object, role: str, scopes: tuple[str, ...], *, bare_ok: tuple[str, ...]) -> PathSpec:
     if not isinstance(text, str) or not text:
         raise PathError(PathProblem("malformed", f"{role} path {text!r} is not a non-empty string", str(text)))
-    head, _, rest = text.partition(".")
+    head, dot, rest = text.partition(".")
     if head not in scopes:
         close = did_you_mean(head, scopes)
         hint = f'did you mean "{close}{"." + rest if rest else ""}"?' if close else f"paths start with one of: {', '.join(scopes)}"
         raise PathError(PathProblem("malformed", f'{role} path "{text}": unknown scope "{head}"', text, hint))
     segments: list[str | int] = []
-    if rest:
+    if dot:  # "value." is an empty segment, not "value"
         for seg in rest.split("."):
             if not _SEGMENT.match(seg):
                 raise PathError(
@@ -159,6 +159,7 @@ def parse_write_back(write_back: Mapping[str, object]) -> tuple[list[tuple[PathS
     ``{"state": {...}}`` / ``{"runtime_data": {...}}`` / ``{"flow_data": {...}}`` forms.
     """
     pairs: list[tuple[PathSpec, PathSpec]] = []
+    spellings: list[str] = []  # each target as the user wrote it, for the duplicate message
     for key, value in write_back.items():
         if key in ("state", "runtime_data", "flow_data") and isinstance(value, Mapping):
             scope = "state" if key == "runtime_data" else key
@@ -166,22 +167,24 @@ def parse_write_back(write_back: Mapping[str, object]) -> tuple[list[tuple[PathS
                 pairs.append(
                     (_target_path(scope, name, "write_back"), _parse(source, "write_back", WRITE_BACK_SOURCES, bare_ok=WRITE_BACK_SOURCES))
                 )
+                spellings.append(f'{{"{key}": {{"{name}": ...}}}}')
             continue
         target = _parse(key, "write_back target", WRITE_BACK_TARGETS, bare_ok=("value",))
         pairs.append((target, _parse(value, "write_back", WRITE_BACK_SOURCES, bare_ok=WRITE_BACK_SOURCES)))
+        spellings.append(f'"{key}"')
     seen: dict[tuple[str, tuple[str | int, ...]], str] = {}
-    for target, _ in pairs:
+    for (target, _), spelling in zip(pairs, spellings):
         key2 = (target.scope, target.segments)
         if key2 in seen:
             raise PathError(
                 PathProblem(
                     "duplicate",
-                    f'write_back writes "{_canonical(target)}" twice (as "{seen[key2]}" and "{target.text}")',
+                    f'write_back writes "{_canonical(target)}" twice (as {seen[key2]} and {spelling})',
                     target.text,
                     "keep one entry per target",
                 )
             )
-        seen[key2] = target.text
+        seen[key2] = spelling
     bindings = tuple(Binding(_canonical(t), s.text) for t, s in pairs)
     return pairs, bindings
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..dsl.paths import PathSpec, assign, lookup, parse_capture, parse_write_back
-from ..errors import ChunkError, PathLookupError, SubFlowError
+from ..errors import ChunkError, ExecutionError, PathLookupError, SubFlowError
 from ..ir.nodes import Loc, SubFlowCall
-from ..runtime.markers import PAUSED, Scope, Trigger
+from ..runtime.markers import MISSING, PAUSED, Scope, Trigger
 from ..runtime.state import copy_value
 from .nodes import PlanNode
 
@@ -72,7 +72,7 @@ class SubFlowPlan(PlanNode):
             resources = execution.resources
             name = source.segments[0]
             if name not in resources:
-                self._missing(execution, "capture", source, "the parent resources", str(name), list(resources))
+                self._missing(execution, "capture", source, "the parent resources", "", list(resources))
             found, got, stopped, keys = lookup(resources[name], source.segments[1:])  # type: ignore[index]
             if not found:
                 self._missing(execution, "capture", source, f'resource "{name}"', stopped, keys)
@@ -117,12 +117,21 @@ class SubFlowPlan(PlanNode):
     # -- running ------------------------------------------------------------------------
 
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
+        try:
+            return await self._run(act, value, scope)
+        except ExecutionError:
+            if act.execution.skip_exceptions:  # a failing step stops its branch quietly
+                return MISSING
+            raise
+
+    async def _run(self, act: Activation, value: object, scope: Scope) -> object:
         parent = act.execution
-        child_input: object = value
         seed: dict[str, object] = {}
         resources: dict[str, object] = {}
         flow_data: dict[str, object] = {}
-        if self.capture is not None:
+        if self.capture is None:
+            child_input = copy_value(value)  # like capture={"input": "value"}: never shared
+        else:
             child_input = None
             for target, source in self.capture:
                 got, live = self._source(act, value, source)
@@ -203,8 +212,14 @@ class SubFlowPlan(PlanNode):
         return copy_value(got)
 
     def _child_error(self, parent: TriggerFlowExecution, exc: ChunkError) -> SubFlowError:
-        child_chunk = exc.child_chunk if isinstance(exc, SubFlowError) and exc.child_chunk else exc.chunk
-        child_flow = exc.flow_name
+        # A nested sub-flow's error already names the innermost flow and chunk: keep both,
+        # so that `child_chunk` is always a chunk of `child_flow`.
+        child_flow: str | None
+        child_chunk: str | None
+        if isinstance(exc, SubFlowError) and exc.child_chunk is not None:
+            child_flow, child_chunk = exc.child_flow, exc.child_chunk
+        else:
+            child_flow, child_chunk = exc.flow_name, exc.chunk
         return SubFlowError(
             f'{self.describe()} at {self.loc} (flow "{parent.plan.flow_name}") failed: '
             f'chunk "{child_chunk}" of flow "{child_flow}" raised: {exc}',
