@@ -1,8 +1,9 @@
-"""Where chunks are made: record each chunk's name on its type (see `_types.with_chunk_name`).
+"""Where chunks and flows are made: record their names on their types (`_types.with_chunk_name`).
 
 ``@flow.chunk`` names the chunk after the function; ``@flow.chunk("name")`` and
 ``Chunk("name", fn)`` after the string. The name travels from ``flow.chunk("name")`` (a
-`_ChunkDecorator`) to the `Chunk` its ``__call__`` returns.
+`_ChunkDecorator`) to the `Chunk` its ``__call__`` returns. ``TriggerFlow(name="child")``
+records the flow's name, which messages about a sub-flow quote.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from mypy.types import CallableType, Type, get_proper_type
 
 from ._types import chunk_name, literal_str, with_chunk_name
 
-__all__ = ("on_chunk_call", "on_chunk_decorator_call", "on_chunk_init")
+__all__ = ("on_chunk_call", "on_chunk_decorator_call", "on_chunk_init", "on_flow_init")
 
 
 def on_chunk_call(ctx: MethodContext) -> Type:
@@ -61,3 +62,16 @@ def _function_name(arg: Expression, typ: Type, ctx: MethodContext) -> str | None
     if isinstance(proper, CallableType) and isinstance(proper.definition, FuncDef):
         return proper.definition.name
     return None
+
+
+def on_flow_init(ctx: FunctionContext) -> Type:
+    """``TriggerFlow(name="...")``."""
+    if "name" not in ctx.callee_arg_names:
+        return ctx.default_return_type
+    i = ctx.callee_arg_names.index("name")
+    if not ctx.args[i]:
+        return ctx.default_return_type
+    name = _literal(ctx.args[i][0], ctx.arg_types[i][0])
+    if name is None:
+        return ctx.default_return_type
+    return with_chunk_name(ctx.default_return_type, name, ctx.api)

@@ -55,7 +55,7 @@ from tfc.dsl.paths import PathError, PathSpec, parse_capture, parse_write_back
 
 from ._calls import first_expr, first_type, flow_state, is_side_branch, receiver
 from ._codes import report
-from ._types import PROCESS, Found, Missing, any_type, follow, segment_context
+from ._types import PROCESS, Found, Missing, any_type, chunk_name, follow, segment_context
 
 __all__ = ("analyze_paths", "on_to_sub_flow")
 
@@ -98,11 +98,16 @@ class _Sides:
     parent_state: Type | None
     value: Type | None
     child_state: Type | None
+    child_name: str
+    """The sub-flow's name as the compiler's messages quote it; ``""`` when not known."""
 
 
 def on_to_sub_flow(ctx: MethodContext) -> Type:
     """`Process.to_sub_flow` and `TriggerFlow.to_sub_flow`."""
-    sides = _Sides(*receiver(ctx.type), flow_state(first_type(ctx, "child", 0)))
+    child = first_type(ctx, "child", 0)
+    name = first_expr(ctx, "name")
+    child_name = name.value if isinstance(name, StrExpr) else chunk_name(child) or ""
+    sides = _Sides(*receiver(ctx.type), flow_state(child), child_name)
     capture = first_expr(ctx, "capture")
     if isinstance(capture, DictExpr):
         for pair in _pairs(ctx, capture, "capture"):
@@ -210,54 +215,92 @@ def _parse(
 
 def _check_capture(ctx: MethodContext, pair: _Pair, sides: _Sides) -> None:
     source = pair.source
-    if source.scope == "state":
-        _check_path(ctx, UNKNOWN_CAPTURE_PATH, "capture", sides.parent_state, source, pair.source_text, 0)
-    elif source.scope == "value":
-        _check_path(ctx, UNKNOWN_CAPTURE_PATH, "capture", sides.value, source, pair.source_text, 0)
+    if source.scope in ("state", "value"):
+        schema = sides.parent_state if source.scope == "state" else sides.value
+        _check_path(ctx, UNKNOWN_CAPTURE_PATH, "capture", schema, source, source.text, pair.source_text, 0, None)
     if pair.target.scope == "state":
+        target = pair.target
         _check_path(
-            ctx, UNKNOWN_CAPTURE_PATH, "capture", sides.child_state, pair.target, pair.target_text, pair.target_offset
+            ctx,
+            UNKNOWN_CAPTURE_PATH,
+            "capture target",
+            sides.child_state,
+            target,
+            _canonical(target),
+            pair.target_text,
+            pair.target_offset,
+            sides.child_name,
         )
 
 
 def _check_write_back(ctx: MethodContext, pair: _Pair, sides: _Sides) -> None:
-    if pair.target.scope == "state":
+    source = pair.source
+    if source.scope == "snapshot":
         _check_path(
             ctx,
             UNKNOWN_WRITE_BACK_PATH,
             "write_back",
+            sides.child_state,
+            source,
+            source.text,
+            pair.source_text,
+            0,
+            sides.child_name,
+        )
+    if pair.target.scope == "state":
+        target = pair.target
+        _check_path(
+            ctx,
+            UNKNOWN_WRITE_BACK_PATH,
+            "write_back target",
             sides.parent_state,
-            pair.target,
+            target,
+            _canonical(target),
             pair.target_text,
             pair.target_offset,
+            None,
         )
-    if pair.source.scope == "snapshot":
-        _check_path(ctx, UNKNOWN_WRITE_BACK_PATH, "write_back", sides.child_state, pair.source, pair.source_text, 0)
+
+
+def _canonical(path: PathSpec) -> str:
+    """``state.topic`` for ``runtime_data.topic`` too: how the compiler quotes a target."""
+    return ".".join([path.scope, *map(str, path.segments)])
 
 
 def _check_path(
-    ctx: MethodContext, code: Code, role: str, schema: Type | None, path: PathSpec, text: _Text, offset: int
+    ctx: MethodContext,
+    code: Code,
+    role: str,
+    schema: Type | None,
+    path: PathSpec,
+    quoted: str,
+    text: _Text,
+    offset: int,
+    child: str | None,
 ) -> None:
-    """Report the first segment of *path* that *schema* does not have.
+    """Report the first segment of *path* that *schema* does not have, as the compiler does.
 
-    ``path.segments[i]`` is ``parts[i + 1 - offset]`` of *text* split at dots: a flat text
-    starts with the scope (``"state.topic"``), a nested key does not (``"topic"``).
+    *quoted* is the path as the message quotes it; *child* is set when *schema* is the
+    sub-flow's (its name, or ``""`` when unknown). ``path.segments[i]`` is
+    ``parts[i + 1 - offset]`` of *text* split at dots: a flat text starts with the scope
+    (``"state.topic"``), a nested key does not (``"topic"``).
     """
     if schema is None or not path.segments:
         return
     found = follow(schema, path.segments)
     if not isinstance(found, Missing):
         return
-    parts = text.value.split(".")
-    index = found.index + 1 - offset
-    if not 0 <= index < len(parts):
-        index = len(parts) - 1
-    message = UNKNOWN_FIELD.format(role=role, path=path.text, owner=found.owner, field=found.field)
+    owner = found.owner
+    if child is not None:
+        owner = f'{owner} (sub-flow "{child}")' if child else f"{owner} (sub-flow)"
+    message = UNKNOWN_FIELD.format(role=role, path=quoted, owner=owner, field=found.field)
     close = did_you_mean(found.field, found.known)
     help_text = None
     if close is not None:
-        fixed = [*parts[:index], close, *parts[index + 1 :]]
-        help_text = f'did you mean "{".".join(fixed)}"?'
+        walked = [quoted.split(".")[0], *map(str, path.segments[: found.index]), close]
+        help_text = f'did you mean "{".".join(walked)}"?'
+    parts = text.value.split(".")
+    index = min(max(found.index + 1 - offset, 0), len(parts) - 1)
     report(ctx.api, code, message, text.span(parts, index), help_text)
 
 

@@ -18,7 +18,7 @@ from mypy.plugin import AnalyzeTypeContext, FunctionContext, MethodContext, Plug
 from mypy.types import Type
 
 from ._batch import on_batch
-from ._chunks import on_chunk_call, on_chunk_decorator_call, on_chunk_init
+from ._chunks import on_chunk_call, on_chunk_decorator_call, on_chunk_init, on_flow_init
 from ._paths import analyze_paths, on_to_sub_flow
 from ._types import CHUNK, CHUNK_DECORATOR, FLOW, PROCESS
 from ._when import on_when
@@ -37,7 +37,9 @@ _METHOD_HOOKS: Final[Mapping[str, Callable[[MethodContext], Type]]] = MappingPro
         f"{PROCESS}.when": on_when,
     }
 )
-_FUNCTION_HOOKS: Final[Mapping[str, Callable[[FunctionContext], Type]]] = MappingProxyType({CHUNK: on_chunk_init})
+_FUNCTION_HOOKS: Final[Mapping[str, Callable[[FunctionContext], Type]]] = MappingProxyType(
+    {CHUNK: on_chunk_init, FLOW: on_flow_init}
+)
 _TYPE_HOOKS: Final[Mapping[str, Callable[[AnalyzeTypeContext], Type]]] = MappingProxyType(
     {"tfc.dsl.paths.Paths": analyze_paths}
 )

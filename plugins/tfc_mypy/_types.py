@@ -7,8 +7,9 @@ as messages show it), or "cannot tell" (``Any``, type variables, protocols, open
 
 A chunk's name is a value (``@flow.chunk("fetch_facts")``), so the plugin records it on
 the `Chunk` instance type where the chunk is created, as an extra attribute of the
-instance. Mypy keeps extra attributes when the type is copied, stored on a variable or
-written to the incremental cache, so the name is known wherever the chunk is used.
+instance (a flow's name likewise, on its `TriggerFlow` type). Mypy keeps extra attributes
+when the type is copied, stored on an inferred variable or written to the incremental
+cache, so the name is known wherever the chunk is used.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ PROCESS = "tfc.dsl.process.Process"
 FLOW = "tfc.dsl.flow.TriggerFlow"
 CHUNK_DECORATOR = "tfc.dsl.flow._ChunkDecorator"
 
-_NAME_ATTR = "__tfc_chunk_name__"
+_NAME_ATTR = "__tfc_name__"
 
 _MAPPINGS = frozenset(
     {"builtins.dict", "typing.Mapping", "typing.MutableMapping", "collections.OrderedDict",
@@ -69,19 +70,22 @@ _SEQUENCES = frozenset({"builtins.list", "builtins.tuple", "typing.Sequence", "t
 _AWAITABLES = frozenset({"typing.Coroutine", "typing.Awaitable"})
 
 
-# --- chunk names ---------------------------------------------------------------------------
+# --- recorded names ------------------------------------------------------------------------
 
 
 def with_chunk_name(typ: Type, name: str, api: CheckerPluginInterface) -> Type:
-    """*typ* (a `Chunk` or a `_ChunkDecorator`) carrying the chunk's *name*; others unchanged."""
+    """*typ* (a `Chunk`, a `_ChunkDecorator` or a `TriggerFlow`) carrying *name*.
+
+    Other types are returned unchanged.
+    """
     proper = get_proper_type(typ)
-    if not isinstance(proper, Instance) or proper.type.fullname not in (CHUNK, CHUNK_DECORATOR):
+    if not isinstance(proper, Instance) or proper.type.fullname not in (CHUNK, CHUNK_DECORATOR, FLOW):
         return typ
     return proper.copy_with_extra_attr(_NAME_ATTR, LiteralType(name, api.named_generic_type("builtins.str", [])))
 
 
-def chunk_name(typ: Type) -> str | None:
-    """The name recorded by `with_chunk_name`, or None."""
+def chunk_name(typ: Type | None) -> str | None:
+    """The name recorded by `with_chunk_name` (a chunk's or a flow's), or None."""
     proper = get_proper_type(typ)
     if not isinstance(proper, Instance) or proper.extra_attrs is None:
         return None

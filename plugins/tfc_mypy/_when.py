@@ -134,16 +134,12 @@ def _state_key(ctx: MethodContext, key: StrExpr, state: Type | None) -> Type:
     if isinstance(found, Found):
         return found.type
     if isinstance(found, Missing):
-        if found.index == 0:
-            message = STATE_KEY_MISSING.format(key=key.value, schema=found.owner)
-        else:
-            message = (
-                f'when() watches runtime_data key "{key.value}": {found.owner} has no key "{found.field}"'
-            )
+        # The template names the key twice; for a dotted key the second is the missing part.
+        message = STATE_KEY_MISSING.format(key=key.value, schema=found.owner).replace(
+            f'has no key "{key.value}"', f'has no key "{found.field}"'
+        )
         close = did_you_mean(found.field, found.known)
-        help_text = None
-        if close is not None:
-            help_text = f'did you mean "{".".join([*parts[: found.index], close, *parts[found.index + 1 :]])}"?'
+        help_text = None if close is None else f'did you mean "{".".join([*parts[: found.index], close])}"?'
         start = sum(len(p) + 1 for p in parts[: found.index])
         where = segment_context(key, start, start + len(parts[found.index]))
         report(ctx.api, UNKNOWN_STATE_KEY, message, where, help_text)

@@ -5,6 +5,7 @@ merged in (see `golden`). Regenerate with ``pytest tests/plugin --update-golden`
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,18 @@ def test_disabled_code_is_silent(mypy_cache: Path) -> None:
     assert silenced
     assert not [m for m in after if (m.line, m.column) in silenced], output
     assert any(m.text.endswith("[tfc-malformed-path]") for m in after), output
+
+
+def test_names_survive_the_cache(tmp_path: Path) -> None:
+    """Chunk names recorded in one module reach another that is re-checked on a warm cache."""
+    package = tmp_path / "wired"
+    shutil.copytree(CASES / "cross_module", package)
+    cache = tmp_path / "cache"
+    cold, output, _ = run_mypy([package], CONFIG, cache)
+    wiring = package / "wiring.py"
+    wiring.write_text(wiring.read_text() + "\n# edited: only this module is checked again\n")
+    warm, output, _ = run_mypy([wiring], CONFIG, cache)
+    reveal = [m.text for m in warm if m.text.startswith("Revealed type")]
+    assert reveal and "TypedDict({'facts': list[str], 'risks': list[str]})" in reveal[0], output
+    mine = wiring.resolve()
+    assert [m.text for m in cold if m.file == mine] == [m.text for m in warm if m.file == mine], output

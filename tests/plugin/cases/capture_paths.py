@@ -36,7 +36,7 @@ class Query(TypedDict):
 
 
 parent = TriggerFlow(name="parent", state=ParentState)
-child: TriggerFlow[ChildState] = TriggerFlow(name="child", state=ChildState)
+child = TriggerFlow(name="child", state=ChildState)
 
 
 @parent.chunk
@@ -64,7 +64,7 @@ parent.to(make_query).to_sub_flow(
     capture={
         "input": "state.topik",  # E:25-29: capture path "state.topik": ParentState has no field "topik"  [tfc-unknown-capture-path]  # N:25-29: did you mean "state.topic"?
         "state": {
-            "qurey": "state.topic",  # E:14-18: capture path "state.qurey": ChildState has no field "qurey"  [tfc-unknown-capture-path]  # N:14-18: did you mean "query"?
+            "qurey": "state.topic",  # E:14-18: capture target path "state.qurey": ChildState (sub-flow "child") has no field "qurey"  [tfc-unknown-capture-path]  # N:14-18: did you mean "state.query"?
             "owner": "state.report.titel",  # E:36-40: capture path "state.report.titel": Report has no field "titel"  [tfc-unknown-capture-path]  # N:36-40: did you mean "state.report.title"?
             "query": "value.txt",  # E:29-31: capture path "value.txt": Query has no field "txt"  [tfc-unknown-capture-path]  # N:29-31: did you mean "value.text"?
         },

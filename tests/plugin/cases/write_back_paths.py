@@ -21,7 +21,7 @@ class ChildState(TypedDict, total=False):
 
 
 parent = TriggerFlow(name="parent", state=ParentState)
-child: TriggerFlow[ChildState] = TriggerFlow(name="child", state=ChildState)
+child = TriggerFlow(name="child", state=ChildState)
 
 
 @parent.chunk
@@ -43,10 +43,10 @@ parent.to_sub_flow(child, write_back={"runtime_data.topic": "snapshot.report.tit
 parent.to_sub_flow(child, write_back={"runtime_data": {"report": "snapshot.report"}})
 
 # Unknown fields, in the parent (targets) and in the child (snapshot sources).
-parent.to_sub_flow(child, write_back={"state.topc": "result"})  # E:46-49: write_back path "state.topc": ParentState has no field "topc"  [tfc-unknown-write-back-path]  # N:46-49: did you mean "state.topic"?
-parent.to_sub_flow(child, write_back={"state": {"reprt": "result"}})  # E:50-54: write_back path "state.reprt": ParentState has no field "reprt"  [tfc-unknown-write-back-path]  # N:50-54: did you mean "report"?
-parent.to_sub_flow(child, write_back={"state.report.scor": "result.score"})  # E:53-56: write_back path "state.report.scor": Report has no field "scor"  [tfc-unknown-write-back-path]  # N:53-56: did you mean "state.report.score"?
-parent.to_sub_flow(child, write_back={"value": "snapshot.qurey"})  # E:58-62: write_back path "snapshot.qurey": ChildState has no field "qurey"  [tfc-unknown-write-back-path]  # N:58-62: did you mean "snapshot.query"?
+parent.to_sub_flow(child, write_back={"state.topc": "result"})  # E:46-49: write_back target path "state.topc": ParentState has no field "topc"  [tfc-unknown-write-back-path]  # N:46-49: did you mean "state.topic"?
+parent.to_sub_flow(child, write_back={"state": {"reprt": "result"}})  # E:50-54: write_back target path "state.reprt": ParentState has no field "reprt"  [tfc-unknown-write-back-path]  # N:50-54: did you mean "state.report"?
+parent.to_sub_flow(child, write_back={"state.report.scor": "result.score"})  # E:53-56: write_back target path "state.report.scor": Report has no field "scor"  [tfc-unknown-write-back-path]  # N:53-56: did you mean "state.report.score"?
+parent.to_sub_flow(child, write_back={"value": "snapshot.qurey"})  # E:58-62: write_back path "snapshot.qurey": ChildState (sub-flow "child") has no field "qurey"  [tfc-unknown-write-back-path]  # N:58-62: did you mean "snapshot.query"?
 
 # Malformed, and the same target written twice.
 parent.to_sub_flow(child, write_back={"value": "reslt.report"})  # E:48-61: write_back path "reslt.report": unknown scope "reslt"  [tfc-malformed-path]  # N:48-61: did you mean "result.report"?
