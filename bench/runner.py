@@ -243,8 +243,8 @@ def format_results(results: list[Result], *, markdown: bool = False) -> str:
     return "\n".join(lines)
 
 
-async def main_async(quick: bool) -> list[Result]:
-    runs = 5 if quick else 9
+async def main_async(quick: bool, runs: int | None = None) -> list[Result]:
+    runs = runs or (5 if quick else 9)
     min_sample = 0.01 if quick else 0.03
     return [await measure(case, body, runs, min_sample) for case in CASES for body in ("yield", "trivial")]
 
@@ -254,9 +254,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer, shorter samples")
     parser.add_argument("--backend", choices=("asyncio", "trio"), default="asyncio")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--runs", type=int, help="samples per program (default 9, or 5 with --quick)")
     args = parser.parse_args(argv)
-    results = anyio.run(main_async, args.quick, backend=args.backend)
-    print(f"bench.runner on {args.backend}: marginal µs per unit, median of {5 if args.quick else 9} samples")
+    results = anyio.run(main_async, args.quick, args.runs, backend=args.backend)
+    runs = args.runs or (5 if args.quick else 9)
+    print(f"bench.runner on {args.backend}: marginal µs per unit, median of {runs} samples")
     print(format_results(results, markdown=args.markdown))
 
 
