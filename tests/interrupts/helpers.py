@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -48,17 +49,36 @@ def json_round_trip(document: object) -> Any:
 
 
 def without_times(value: object) -> Any:
-    """*value* with every ``resumed_at`` timestamp removed (it is wall-clock time of the resume)."""
+    """*value* without ``created_at``/``resumed_at`` (the wall-clock times of pauses and resumes)."""
     if isinstance(value, dict):
-        return {k: without_times(v) for k, v in value.items() if k != "resumed_at"}
+        return {k: without_times(v) for k, v in value.items() if k not in ("created_at", "resumed_at")}
     if isinstance(value, list):
         return [without_times(v) for v in value]
     return value
 
 
+_RANDOM_ID = re.compile(r"\b[0-9a-f]{32}\b|\b[0-9a-f]{12}\b")
+
+
+def canonical_ids(value: object) -> Any:
+    """*value* with random execution and frame ids renamed ``id0``, ``id1``... in order of
+    appearance, so two separate runs of one flow compare equal when they did the same."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(), f"id{len(names)}")
+
+    return json.loads(_RANDOM_ID.sub(rename, json.dumps(value)))
+
+
 def user_items(execution: TriggerFlowExecution) -> list[object]:
     """The stream items that are not interrupt notices."""
     return [i for i in list(execution.stream.items) if not (isinstance(i, dict) and i.get("type") == "interrupt")]
+
+
+def items(execution: TriggerFlowExecution) -> list[dict[str, Any]]:
+    """The stream items so far (these tests put only dicts), typed for indexing."""
+    return [i for i in list(execution.stream.items) if isinstance(i, dict)]
 
 
 def notices(execution: TriggerFlowExecution) -> list[tuple[str, str]]:

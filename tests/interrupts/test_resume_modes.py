@@ -37,7 +37,7 @@ def next_flow(runs: Runs, seen: list[tuple[str, object, bool]]) -> TriggerFlow[A
 
 
 async def test_next_hands_the_payload_to_the_next_chunk() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[str, object, bool]]()
     execution = await start(next_flow(runs, seen), "topic")
     assert execution.status == "waiting"
     iid = only_pending(execution)
@@ -55,14 +55,14 @@ async def test_next_hands_the_payload_to_the_next_chunk() -> None:
     assert returned is record
     assert record.status == "resumed" and record.resume_value == {"approved": True}
     assert seen == [("ask", "topic", False), ("after", {"approved": True}, True)]
-    assert execution.status == "running"
+    assert execution.get_status() == "running"
     assert execution.get_pending_interrupts() == {}
     assert await close(execution) == {
         "resumed_by": iid,
         "resume_value": {"approved": True},
         "$final_result": {"approved": True},
     }
-    assert execution.status == "completed"
+    assert execution.get_status() == "completed"
 
 
 def self_flow(runs: Runs, seen: list[tuple[object, bool, object]], max_resumes: int = 1) -> TriggerFlow[Any]:
@@ -90,7 +90,7 @@ def self_flow(runs: Runs, seen: list[tuple[object, bool, object]], max_resumes: 
 
 
 async def test_self_reruns_the_chunk_with_its_original_input_and_the_payload_in_resume() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[object, bool, object]]()
     execution = await start(self_flow(runs, seen), "draft 1")
     iid = only_pending(execution)
     await resume(execution, iid, "approve")
@@ -100,7 +100,7 @@ async def test_self_reruns_the_chunk_with_its_original_input_and_the_payload_in_
 
 
 async def test_self_may_pause_again_under_the_same_id_until_max_resumes() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[object, bool, object]]()
     execution = await start(self_flow(runs, seen, max_resumes=2), "d")
     iid = only_pending(execution)
     await resume(execution, iid, "revise")
@@ -119,7 +119,7 @@ async def test_self_may_pause_again_under_the_same_id_until_max_resumes() -> Non
 
 
 async def test_max_resumes_one_refuses_a_second_self_resume() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[object, bool, object]]()
     execution = await start(self_flow(runs, seen), "d")
     iid = only_pending(execution)
     await resume(execution, iid, "revise")
@@ -156,7 +156,7 @@ def event_flow(runs: Runs, seen: list[tuple[str, object, bool]]) -> TriggerFlow[
 
 
 async def test_event_dispatches_the_payload_as_that_event_to_its_when_chain() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[str, object, bool]]()
     execution = await start(event_flow(runs, seen), "contract")
     iid = only_pending(execution)
     record = execution.get_interrupt(iid)
@@ -170,7 +170,7 @@ async def test_event_dispatches_the_payload_as_that_event_to_its_when_chain() ->
 
 
 async def test_emitting_the_resume_event_yourself_resolves_the_interrupt_without_is_resume() -> None:
-    runs, seen = Runs(), []
+    runs, seen = Runs(), list[tuple[str, object, bool]]()
     execution = await start(event_flow(runs, seen), "contract")
     iid = only_pending(execution)
     await execution.async_emit("LegalApprovalSubmitted", {"by": "outside"})
