@@ -9,6 +9,7 @@ import time
 EXAMPLES = (
     "examples.seed_playbook",
     "examples.research_report",
+    "examples.sub_flow_report",
 )
 
 

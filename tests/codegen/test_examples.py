@@ -19,7 +19,11 @@ from .harness import on_engine, on_runner
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
-INPUTS = {"research_report": "  tfc  ", "seed_playbook": "Agently TriggerFlow"}
+INPUTS = {
+    "research_report": "  tfc  ",
+    "seed_playbook": "Agently TriggerFlow",
+    "sub_flow_report": {"topic": "tfc", "sections": ["design", "runtime"]},
+}
 ASYNCIO_ONLY = {"seed_playbook"}
 """Examples whose chunks call asyncio directly (the seed sleeps with asyncio.sleep)."""
 

@@ -1,0 +1,5 @@
+import anyio
+
+from .flow import main
+
+anyio.run(main)
