@@ -43,10 +43,12 @@ __all__ = (
     "Scope",
     "StaleRunnerError",
     "Trigger",
+    "TriggerFlowExecution",
     "batch",
     "bind",
     "branch_node",
     "collect",
+    "create_execution",
     "end",
     "engine_plan",
     "for_each",
@@ -256,6 +258,12 @@ async def run(
         execution.bridge = stream
     snapshot: dict[str, Any] = await execution.async_start(value)
     return snapshot
+
+
+def create_execution(flow: TriggerFlow[Any], plan: Plan, **options: Any) -> TriggerFlowExecution:
+    """An execution of *plan*, made like ``flow.create_execution(**options)``: for emitting
+    into, pausing and resuming, and saving and loading (resumes continue on the engine)."""
+    return TriggerFlowExecution(flow, plan, **options)
 
 
 def run_blocking(

@@ -63,6 +63,13 @@ async def run(
     )
 
 
+def create_execution(**options: Any) -> _rt.TriggerFlowExecution:
+    """An execution of flow `sub_flow` running this module's code, made like
+    ``flow.create_execution(**options)``: emit into it, pause and resume it, save and load it.
+    """
+    return _rt.create_execution(_flow, _plan, **options)
+
+
 def run_sync(
     value: Any,
     *,
