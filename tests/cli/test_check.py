@@ -255,7 +255,22 @@ def test_dynamic_constructs_are_information(project: Make, tfc: Run) -> None:
     assert "dyn.py:7:12: TFC903 .batch() gets arguments through * or **" in out
 
 
-def test_type_check_flag_is_accepted(project: Make, tfc: Run) -> None:
-    project({"good.py": GOOD})
-    status, out, err = tfc("check", "--type-check", "--output-format", "concise")
-    assert (status, out) == (0, "All checks passed.\n") or (status == 2 and "--type-check" in err)
+@pytest.mark.slow
+def test_type_check_maps_mypy_errors_on_runners_back_to_the_flow(project: Make, tfc: Run) -> None:
+    project(
+        {
+            "tcflow.py": GOOD.replace("-> str:\n    return data.value", "-> int:\n    return 1")
+            + """
+@flow.chunk
+async def shout(data: TriggerFlowRuntimeData[str, State]) -> str:
+    return data.value
+
+flow.when("Ready").to(normalize).to(shout)
+"""
+        }
+    )
+    status, out, _ = tfc("check", "--type-check", "--output-format", "concise", "--select", "TFC4", "--no-cache")
+    lines = out.splitlines()
+    assert status == 1
+    assert any(line.startswith("tcflow.py:19:1: TFC401 mypy on the generated runner:") and "[arg-type]" in line for line in lines)
+    assert any(line.startswith('tcflow.py:19:34: TFC401 chunk "normalize" returns int') for line in lines)

@@ -77,18 +77,31 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
                 runners[str(path)] = (runner, flow.loc.file)
         if not runners:
             return
-        stdout, _, _ = api.run(
-            [
-                *runners,
-                "--strict",
-                "--follow-imports=silent",
-                "--no-error-summary",
-                "-O",
-                "json",
-                "--cache-dir",
-                str(Path(tmp) / ".mypy_cache"),
-            ]
-        )
+        import os
+
+        import tfc
+
+        library = str(Path(tfc.__file__).resolve().parent.parent)  # editable installs hide it from mypy
+        saved = os.environ.get("MYPYPATH")
+        os.environ["MYPYPATH"] = os.pathsep.join(p for p in (library, str(config.root), saved) if p)
+        try:
+            stdout, _, _ = api.run(
+                [
+                    *runners,
+                    "--strict",
+                    "--follow-imports=silent",
+                    "--no-error-summary",
+                    "-O",
+                    "json",
+                    "--cache-dir",
+                    str(Path(tmp) / ".mypy_cache"),
+                ]
+            )
+        finally:
+            if saved is None:
+                os.environ.pop("MYPYPATH", None)
+            else:
+                os.environ["MYPYPATH"] = saved
         for line in stdout.splitlines():
             try:
                 item = json.loads(line)
@@ -100,7 +113,9 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
             runner, flow_file = found
             runner_line = int(item.get("line", 1))
             text = runner.source.splitlines()[runner_line - 1] if runner_line <= len(runner.source.splitlines()) else ""
-            flow_line = runner.lines.get(runner_line, 1)
+            flow_line = runner.lines.get(runner_line)
+            if flow_line is None:  # the runner's own plumbing, not a line of the flow
+                continue
             message = f"mypy on the generated runner: {item.get('message', '')}"
             if item.get("code"):
                 message += f"  [{item['code']}]"

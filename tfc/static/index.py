@@ -388,6 +388,19 @@ class _Reader:
         attr = func.attr.value
         if attr in PAUSE_METHODS:
             calls.pauses = True
+            # A resume of pause_for(resume_to={"event": "X"}) (or resume_event="X") emits X.
+            for arg in node.args:
+                name = arg.keyword.value if arg.keyword is not None else None
+                value = arg.value
+                if name == "resume_to" and isinstance(value, cst.Dict) and len(value.elements) == 1:
+                    element = value.elements[0]
+                    if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                        if element.key.evaluated_value == "event":
+                            value = element.value
+                            name = "resume_event"
+                if name == "resume_event" and isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    event = value.evaluated_value
+                    calls.found.append(Emit(event if isinstance(event, str) else None, loc, self.text(value)))
         elif attr in HIDDEN_STARTS and isinstance(func.value, cst.Name):
             calls.starts.append((func.value.value, loc))
         elif attr in EMIT_METHODS:

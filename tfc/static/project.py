@@ -28,7 +28,7 @@ from .syntax import ModuleSummary
 __all__ = ("CACHE_DIR", "Project", "SourceFile", "discover", "find_root", "module_name")
 
 CACHE_DIR = ".tfc_cache"
-_CACHE_FORMAT = "index-2"
+_CACHE_FORMAT = "index-3"
 _SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", CACHE_DIR}
 )
@@ -130,6 +130,21 @@ for _cls in vars(syntax).values():
         _DISPATCH[_cls] = _by_fields
 
 
+def _dumps(value: object) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _index_to_bytes(args: tuple[str, str, str, bool]) -> bytes:
+    """`_index_file` in a worker process: the summary comes back in the fast pickle form."""
+    return _dumps(_index_file(args))
+
+
 def _index_file(args: tuple[str, str, str, bool]) -> ModuleSummary:
     from .index import index_source
 
@@ -190,7 +205,8 @@ class Project:
         jobs = [(str(f.path), f.display, f.module, f.is_package) for _, f, _ in missing]
         if len(jobs) >= _POOL_THRESHOLD and self.jobs > 1:
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                results = list(pool.map(_index_file, jobs, chunksize=max(1, len(jobs) // (self.jobs * 8))))
+                chunks = max(1, len(jobs) // (self.jobs * 8))
+                results = [pickle.loads(b) for b in pool.map(_index_to_bytes, jobs, chunksize=chunks)]
         else:
             results = [_index_file(job) for job in jobs]
         self.indexed += len(results)
@@ -231,9 +247,7 @@ class Project:
                 (top / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as handle:
-                pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _DISPATCH
-                pickler.dump(((stamp, f.display, f.module, f.is_package), summary))
+                handle.write(_dumps(((stamp, f.display, f.module, f.is_package), summary)))
             os.replace(tmp, target)
         except OSError:
             pass
