@@ -104,15 +104,30 @@ def load_runner(flow: Any, *, root: str | None = None) -> types.ModuleType:
     file = _display_path(flow.loc.file, root)
     source = Source(src_name, "flow", attrs, file, f"<in memory {flow.name}>")
     runner = emit_runner(flow, source, version=_version())
-    filename = f"<tfc runner {flow.name}>"
+    filename = _linecache_name(flow.name, runner.source)
     lines = runner.source.splitlines(keepends=True)
     linecache.cache[filename] = (len(runner.source), None, lines, filename)
     module = types.ModuleType(f"tfc_runner_{n}")
     module.__file__ = filename
     code = compile(runner.source, filename, "exec")
-    exec(code, module.__dict__)
+    try:
+        exec(code, module.__dict__)
+    finally:
+        del sys.modules[src_name]  # the runner holds what it imported; the hand-over is done
     module.__tfc_runner__ = runner  # type: ignore[attr-defined]
     return module
+
+
+def _linecache_name(flow_name: str, source: str) -> str:
+    """``<tfc runner NAME>``, or ``<tfc runner NAME #2>``... when another runner of a flow
+    with the same name already holds that entry with other source."""
+    filename, k = f"<tfc runner {flow_name}>", 1
+    while True:
+        entry = linecache.cache.get(filename)
+        if entry is None or (len(entry) == 4 and "".join(entry[2]) == source):
+            return filename
+        k += 1
+        filename = f"<tfc runner {flow_name} #{k}>"
 
 
 def find_flows(module: types.ModuleType) -> Iterator[tuple[str, Any]]:
