@@ -42,9 +42,10 @@ def _files(folder: Path) -> list[Path]:
 def runtime_irs(folder: Path) -> list[FlowIR]:
     """The IR of every flow the modules of *folder* leave in their globals, by line."""
     flows: dict[int, TriggerFlow] = {}
-    for path in _files(folder):
-        module, _ = module_name(path, ROOT)
+    modules = [module_name(path, ROOT)[0] for path in _files(folder)]
+    for module in modules:  # fresh copies, each imported once (one may import another)
         sys.modules.pop(module, None)
+    for module in modules:
         with _no_event_loops():
             loaded = importlib.import_module(module)
         flows.update({id(v): v for v in vars(loaded).values() if isinstance(v, TriggerFlow)})
