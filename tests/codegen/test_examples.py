@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import runpy
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ INPUTS = {
 ASYNCIO_ONLY = {"seed_playbook"}
 """Examples whose chunks call asyncio directly (the seed sleeps with asyncio.sleep)."""
 PAUSES = {"document_review"}
-"""Examples that pause for an outside resume: no run to compare (tests/interrupts runs them)."""
+"""Examples that pause for an outside resume: compared through `create_execution`, with a
+save / JSON / load before each resume (`test_pausing_example_resumes_the_same_on_its_runner`)."""
+RESUME = {"document_review": {"approved": True, "by": "legal@example.com"}}
+"""The payload each pausing example is resumed with."""
 
 
 def _example_dirs() -> list[str]:
@@ -78,3 +82,35 @@ async def test_example_runs_the_same_on_its_runner(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(ASYNCIO_ONLY))
 def test_asyncio_example_runs_the_same_on_its_runner(name: str) -> None:
     anyio.run(_compare, name, backend="asyncio")
+
+
+async def _drive(make: Any, value: object, payload: object) -> tuple[list[object], dict[str, Any], str]:
+    """Start, then save -> JSON -> load and resume until nothing waits; close."""
+    with anyio.fail_after(10):
+        execution = make()
+        await execution.async_start(value)
+        while execution.get_pending_interrupts():
+            execution = make().load(json.loads(json.dumps(execution.save())))
+            await execution.async_continue_with(sorted(execution.get_pending_interrupts())[0], payload)
+        snapshot = await execution.async_close()
+        items = [_shape(item) for item in execution.stream.items]
+        return items, snapshot, execution.status
+
+
+def _shape(item: object) -> object:
+    """Interrupt notices without their random ids and times."""
+    if isinstance(item, dict) and item.get("type") == "interrupt":
+        return (item["action"], item["interrupt"]["type"], item["interrupt"]["status"])
+    return item
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", sorted(PAUSES))
+async def test_pausing_example_resumes_the_same_on_its_runner(name: str) -> None:
+    for flow in _flows(name):
+        runner = load_runner(flow)
+        engine = await _drive(lambda: flow.create_execution(auto_close=False), INPUTS[name], RESUME[name])
+        generated = await _drive(lambda: runner.create_execution(auto_close=False), INPUTS[name], RESUME[name])
+        assert engine[2] == "completed" and engine[0]
+        assert generated == engine
+
