@@ -22,6 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 CASES = {
     "research_report": ("examples.research_report.flow", "flow", "  tfc  "),
+    "sub_flow_report": ("examples.sub_flow_report.flow", "flow", {"topic": "tfc", "sections": ["design", "runtime"]}),
     "batch": ("tests.codegen.flows", "batch", 2),
     "for_each_nested": ("tests.codegen.flows", "for_each_nested", [[1, 2], [3]]),
     "if_elif_else": ("tests.codegen.flows", "if_elif_else", [1, 3, 7, 4]),

@@ -193,8 +193,9 @@ def test_mypy_strict_passes_on_the_runner_of_a_correct_typed_flow(package: Path)
     assert (lines, status) == ([], 0)
 
 
-def test_mypy_strict_passes_on_the_committed_example_runner(tmp_path: Path) -> None:
-    lines, status = _mypy(tmp_path, ROOT / "tests/codegen/golden/research_report.run.py")
+@pytest.mark.parametrize("name", ["research_report", "sub_flow_report"])
+def test_mypy_strict_passes_on_the_committed_example_runners(tmp_path: Path, name: str) -> None:
+    lines, status = _mypy(tmp_path, ROOT / f"tests/codegen/golden/{name}.run.py")
     assert (lines, status) == ([], 0)
 
 
