@@ -10,6 +10,7 @@ EXAMPLES = (
     "examples.seed_playbook",
     "examples.research_report",
     "examples.sub_flow_report",
+    "examples.document_review",
 )
 
 
