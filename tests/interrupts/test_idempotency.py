@@ -177,3 +177,40 @@ async def test_continue_with_on_a_closed_execution_warns_and_returns_none() -> N
     with pytest.warns(RuntimeWarning, match="continue_with ignored"):
         assert await resume(execution, "ask-a", 1) is None
     assert runs == {"ask": 1}
+
+
+async def test_a_failed_request_through_a_sub_flow_frame_can_be_retried() -> None:
+    """The child's failure rolls back the child's interrupt too, so the root id resumes again."""
+    from tfc import SubFlowError
+
+    runs = Runs()
+    child = TriggerFlow(name="flaky_child")
+
+    @child.chunk("ask")
+    async def ask(data: TriggerFlowRuntimeData[Any]) -> None:
+        await data.async_pause_for(interrupt_id="local")
+
+    @child.chunk("file")
+    async def file(data: TriggerFlowRuntimeData[Any]) -> object:
+        runs["file"] += 1
+        if runs["file"] == 1:
+            raise ConnectionError("archive down")
+        await data.async_put_into_stream({"filed": data.value})
+        return data.value
+
+    child.to(ask).to(file).end()
+    parent = TriggerFlow(name="flaky_parent")
+    parent.to_sub_flow(child).end()
+    execution = await start(parent)
+    root_id = only_pending(execution)
+    with pytest.raises(SubFlowError, match="archive down") as info:
+        await resume(execution, root_id, "doc", resume_request_id="hook")
+    assert info.value.child_flow == "flaky_child" and info.value.child_chunk == "file"
+    assert execution.status == "waiting" and only_pending(execution) == root_id
+
+    restored = parent.create_execution(auto_close=False).load(json_round_trip(execution.save()))
+    for target in (execution, restored):
+        await resume(target, root_id, "doc", resume_request_id="hook")
+        assert (await close(target))["$final_result"] == "doc"
+        assert [i for i in list(target.stream.items) if isinstance(i, dict) and "filed" in i] == [{"filed": "doc"}]
+    assert runs == {"file": 3}
