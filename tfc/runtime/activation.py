@@ -7,11 +7,9 @@ settled. Signals are routed here through the plan's tables.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
-
-from anyio.abc import TaskGroup
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..dsl.data import TriggerFlowRuntimeData
 from .fanout import fan_out
@@ -23,10 +21,18 @@ if TYPE_CHECKING:
     from .execution import TriggerFlowExecution
     from .interrupts import Interrupt
 
-__all__ = ("CURRENT", "Activation")
+__all__ = ("CURRENT", "Activation", "Host")
 
 CURRENT: ContextVar[Activation | None] = ContextVar("tfc_activation", default=None)
 """The activation running the current task, for sync facades called from anywhere."""
+
+
+
+class Host(Protocol):
+    """Where an activation starts its tracked work: a task group, or a borrowed one."""
+
+    def start_soon(self, fn: Callable[..., Coroutine[Any, Any, Any]], /, *args: Any) -> object: ...
+
 
 Entries = tuple[tuple["RootPlan", "Signal"], ...]
 
@@ -36,7 +42,7 @@ class Activation:
 
     __slots__ = ("execution", "host", "plan")
 
-    def __init__(self, execution: TriggerFlowExecution, host: TaskGroup) -> None:
+    def __init__(self, execution: TriggerFlowExecution, host: Host) -> None:
         self.execution = execution
         self.host = host
         self.plan = execution.plan
