@@ -153,7 +153,6 @@ class TriggerFlowExecution:
         self._active += 1
         error: BaseException | None = None
         result: Any = None
-        cancelled = anyio.get_cancelled_exc_class()
         try:
             async with anyio.create_task_group() as tg:
                 self._cancel_scopes.add(tg.cancel_scope)
@@ -169,10 +168,8 @@ class TriggerFlowExecution:
                     tg.cancel_scope.cancel()
                 finally:
                     CURRENT.reset(token)
-        except cancelled:
-            if self.status not in ("completed", "failed"):
-                self.status = "cancelled"
-            self.stream.stop()
+        except BaseException as exc:
+            self._on_cancelled(exc)
             raise
         finally:
             self._cancel_scopes.discard(tg.cancel_scope)
@@ -194,7 +191,6 @@ class TriggerFlowExecution:
         self._active += 1
         error: BaseException | None = None
         result: Any = None
-        cancelled = anyio.get_cancelled_exc_class()
         try:
             act = Activation(self, _BorrowedHost(self, host))
             token = CURRENT.set(act)
@@ -208,21 +204,9 @@ class TriggerFlowExecution:
             finally:
                 CURRENT.reset(token)
             if self._tracked:
-                if error is not None:
-                    self._cancel_tracked()
-                try:
-                    while self._tracked:
-                        await self._wait_change()
-                except cancelled:
-                    self._cancel_tracked()
-                    with anyio.CancelScope(shield=True):
-                        while self._tracked:
-                            await self._wait_change()
-                    raise
-        except cancelled:
-            if self.status not in ("completed", "failed"):
-                self.status = "cancelled"
-            self.stream.stop()
+                await self._settle_tracked(cancel=error is not None)
+        except BaseException as exc:
+            self._on_cancelled(exc)
             raise
         finally:
             self._active -= 1
@@ -233,9 +217,30 @@ class TriggerFlowExecution:
             raise error
         return result  # type: ignore[no-any-return]
 
+    async def _settle_tracked(self, *, cancel: bool) -> None:
+        """Wait for the tracked work in a borrowed task group (cancelling it first if asked)."""
+        if cancel:
+            self._cancel_tracked()
+        try:
+            while self._tracked:
+                await self._wait_change()
+        except anyio.get_cancelled_exc_class():
+            self._cancel_tracked()
+            with anyio.CancelScope(shield=True):
+                while self._tracked:
+                    await self._wait_change()
+            raise
+
     def _cancel_tracked(self) -> None:
         for scope in list(self._cancel_scopes):
             scope.cancel()
+
+    def _on_cancelled(self, exc: BaseException) -> None:
+        """An activation was cancelled from outside: the execution is cancelled."""
+        if isinstance(exc, anyio.get_cancelled_exc_class()):
+            if self.status not in ("completed", "failed"):
+                self.status = "cancelled"
+            self.stream.stop()
 
     async def run_borrowed(self, fn: Callable[..., Awaitable[object]], args: tuple[object, ...]) -> None:
         """Tracked work in a borrowed task group: counted, and cancellable on its own."""
