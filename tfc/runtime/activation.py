@@ -2,7 +2,8 @@
 
 It owns the task group that hosts the tracked work started during it (sync state writes,
 `emit_nowait`), so nothing is fire-and-forget: the entry call returns once that work has
-settled. Signals are routed here through the plan's tables.
+settled. (A sub-flow's execution borrows its parent activation's group instead and counts
+its own tracked work; see `TriggerFlowExecution.enter`.) Signals are routed here through the plan's tables.
 """
 
 from __future__ import annotations
