@@ -71,8 +71,8 @@ assert_type(each, Process[State, str])
 assert_type(each.to(length).end_for_each(), Process[State, list[int]])
 assert_type(each.to(length).end_for_each().to(total), Process[State, int])
 
-# A plain function is a step too, typed from its annotations. (Keep Any out of a handler's
-# signature: it makes the async and sync overloads both match, and mypy then gives up.)
+# A plain function is a step too, typed from its annotations (an Any in its signature is
+# fine: see default_state.py).
 async def shout(data: TriggerFlowRuntimeData[str, State]) -> str:
     return data.value.upper()
 

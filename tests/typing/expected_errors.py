@@ -33,6 +33,34 @@ flow.to(length).to(upper)  # type: ignore[arg-type]
 flow.to(length).to(plain)  # type: ignore[arg-type]
 # The same for every branch of a batch.
 flow.to(length).batch(upper)  # type: ignore[arg-type]
+
+
+# The same when a handler names only its value type (the state defaults to Any).
+@flow.chunk
+async def count(data: TriggerFlowRuntimeData[str]) -> int:
+    return len(data.value)
+
+
+@flow.chunk("shout")
+async def shout(data: TriggerFlowRuntimeData[str]) -> str:
+    return data.value.upper()
+
+
+@flow.chunk
+def sync_count(data: TriggerFlowRuntimeData[str]) -> int:
+    return len(data.value)
+
+
+async def plain_one(data: TriggerFlowRuntimeData[str]) -> str:
+    return data.value
+
+
+flow.to(count).to(shout)  # type: ignore[arg-type]
+flow.to(count).to(count)  # type: ignore[arg-type]
+flow.to(sync_count).to(shout)  # type: ignore[arg-type]
+flow.to(count).to(plain_one)  # type: ignore[arg-type]
+flow.to(length).to(count)  # type: ignore[arg-type]
+flow.to(count).batch(shout)  # type: ignore[arg-type]
 # for_each needs a sequence.
 flow.to(length).for_each()  # type: ignore[misc]
 # The state is the schema's TypedDict.

@@ -8,7 +8,7 @@ compiled again only if its definition changed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, overload
 
 from typing_extensions import TypeVar
@@ -46,7 +46,7 @@ class _ChunkDecorator(Generic[S]):
         self._name = name
 
     @overload
-    def __call__(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Awaitable[Out]], /) -> Chunk[In, Out]: ...
+    def __call__(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Coroutine[Any, Any, Out]], /) -> Chunk[In, Out]: ...
     @overload
     def __call__(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Out], /) -> Chunk[In, Out]: ...
     def __call__(self, fn: Callable[..., Any], /) -> Chunk[Any, Any]:
@@ -94,8 +94,12 @@ class TriggerFlow(Generic[S]):
 
     # -- chunks -------------------------------------------------------------------------
 
+    # The async overloads say `Coroutine`, not `Awaitable`: when a handler's signature holds
+    # an Any (`TriggerFlowRuntimeData[str]` defaults its state to Any), mypy keeps the first
+    # matching overload only if every match infers the same parameter type, else it types the
+    # call as Any. (A sync function returning an awaitable is typed by what it returns.)
     @overload
-    def chunk(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Awaitable[Out]], /) -> Chunk[In, Out]: ...
+    def chunk(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Coroutine[Any, Any, Out]], /) -> Chunk[In, Out]: ...
     @overload
     def chunk(self, fn: Callable[[TriggerFlowRuntimeData[In, Any]], Out], /) -> Chunk[In, Out]: ...
     @overload
@@ -196,7 +200,7 @@ class TriggerFlow(Generic[S]):
     def to(self, step: Chunk[Any, Out], /, *, name: str | None = None) -> Process[S, Out]: ...
     @overload
     def to(
-        self, step: Callable[[TriggerFlowRuntimeData[Any, Any]], Awaitable[Out]], /, *, name: str | None = None
+        self, step: Callable[[TriggerFlowRuntimeData[Any, Any]], Coroutine[Any, Any, Out]], /, *, name: str | None = None
     ) -> Process[S, Out]: ...
     @overload
     def to(self, step: Callable[[TriggerFlowRuntimeData[Any, Any]], Out], /, *, name: str | None = None) -> Process[S, Out]: ...

@@ -7,7 +7,7 @@ so several chains can hang off one point. ``T`` is the type of the value at the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from typing_extensions import TypeVar
@@ -55,7 +55,7 @@ class Process(Generic[S, T]):
     @overload
     def to(
         self: Process[S, U],
-        step: Callable[[TriggerFlowRuntimeData[U, Any]], Awaitable[E]],
+        step: Callable[[TriggerFlowRuntimeData[U, Any]], Coroutine[Any, Any, E]],
         /,
         *,
         name: str | None = None,
