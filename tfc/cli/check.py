@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             root=config.root,
             exclude=[*config.exclude, *args.exclude],
             cache=config.cache and not args.no_cache,
+            need_flows=bool(type_check),
         )
     except Exception as exc:  # an internal error must not look like "findings"
         print(f"tfc check: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -135,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         rate = files / elapsed if elapsed else float("inf")
         print(
             f"checked {files} files ({result.indexed} read, {files - result.indexed} cached), "
-            f"{len(result.flows)} flows in {elapsed:.2f}s: {rate:.0f} files/s",
+            f"{result.flow_count} flows in {elapsed:.2f}s: {rate:.0f} files/s; "
+            f"results: {result.mode}, {result.rerun} modules run",
             file=sys.stderr,
         )
     if args.exit_zero:

@@ -59,12 +59,18 @@ class CheckResult:
         files: The checked files.
         flows: Every flow found in them.
         indexed: How many files were read (the others came from the cache).
+        flow_count: How many flows the checked files define.
+        mode: How the results were found: ``"cached"``, ``"partial"`` or ``"whole"``.
+        rerun: How many modules were interpreted again.
     """
 
     diagnostics: list[Diagnostic]
     files: list[SourceFile]
     flows: list[StaticFlow]
     indexed: int = 0
+    flow_count: int = 0
+    mode: str = "whole"
+    rerun: int = 0
 
 
 def run_flow_checks(ir: FlowIR, facts: StaticFacts) -> list[Diagnostic]:
@@ -119,28 +125,45 @@ def check_summaries(
     """Check the flows of already indexed modules: every diagnostic, and the flows found.
 
     Diagnostics and flows are those of the given modules only (not of modules they import),
-    with inline ignores applied, sorted.
+    with inline ignores applied, sorted. This is the whole run of `check_paths`, without
+    files or a cache.
     """
-    from .events import check_events
+    from .analysis import run_units
+    from .results import merge
+    from .units import UnitTracker
 
-    analysis = _analyse(summaries, project)
-    diagnostics = list(analysis.diagnostics)
-    for summary in summaries:
-        if summary.syntax_error is not None:
-            message, line, column = summary.syntax_error
-            diagnostics.append(
-                Diagnostic(SYNTAX_ERROR, f"cannot parse this file: {message}", Location(summary.path, max(line, 1), max(column, 0)))
-            )
-    for flow in analysis.flows:
-        if not flow.value.failed:  # the runtime raises at the definition error, never compiling
-            diagnostics.extend(run_flow_checks(flow.ir, analysis.facts))
-    chunk_functions = (fn for fn, _ in analysis.resolution.chunk_functions())
-    diagnostics.extend(check_events([f.ir for f in analysis.flows], summaries, chunk_functions))
+    by_module = {s.module: s for s in summaries}
+
+    def find(name: str) -> ModuleSummary | None:
+        if project is None:
+            return None
+        path = project.find_module(name)
+        if path is None:
+            return None
+        return project.summaries([project.source(path)])[0]
+
+    def source(module: str) -> tuple[str, str, bool, bool, str]:
+        summary = by_module.get(module)
+        if summary is not None:
+            return (summary.path, summary.path, summary.is_package, True, "")
+        found = project.find_module(module) if project is not None else None
+        display = project.source(found).display if project is not None and found is not None else module
+        return (str(found or ""), display, False, False, "")
+
+    run = run_units(summaries, find, UnitTracker(), source, run_flow_checks)
     checked = {s.path for s in summaries}
-    diagnostics = [d for d in _dedupe(diagnostics) if d.location.file in checked]
-    diagnostics = apply_inline_ignores(diagnostics, summaries)
-    flows = [f for f in analysis.flows if f.ir.loc.file in checked]
-    return sorted(diagnostics, key=Diagnostic.sort_key), flows
+    flows = [
+        StaticFlow(
+            ir.name,
+            flow.module,
+            ir,
+            flow,
+            tuple(k for k, v in run.resolution.globals.get(flow.module, {}).items() if v is flow),
+        )
+        for flow, ir in run.flows
+        if ir.loc.file in checked
+    ]
+    return merge(run.units), flows
 
 
 def check_paths(
@@ -150,21 +173,39 @@ def check_paths(
     exclude: Sequence[str] = (),
     cache: bool = True,
     jobs: int | None = None,
+    need_flows: bool = False,
 ) -> CheckResult:
     """Check every flow in the ``.py`` files under *paths* without importing them.
+
+    With the cache on, results come from ``<root>/.tfc_cache`` as far as they still hold
+    (see `incremental.py`); `CheckResult.flows` is then empty unless *need_flows* asks
+    for them (which runs everything).
 
     Args:
         root: The project root (default: the folder of the nearest ``pyproject.toml``).
         exclude: Root-relative globs or folders to skip.
-        cache: Read and write the per-file cache in ``<root>/.tfc_cache``.
+        cache: Read and write the caches in ``<root>/.tfc_cache``.
         jobs: Processes for indexing (default: one per CPU).
+        need_flows: Find every flow (`CheckResult.flows`), not only the diagnostics.
     """
+    import gc
+
+    from .incremental import check_project
+
     root = root if root is not None else find_root(Path.cwd())
-    project = Project(root, cache=cache, jobs=jobs)
-    files = [project.source(p) for p in discover(paths, root, exclude)]
-    summaries = project.summaries(files)
-    diagnostics, flows = check_summaries(summaries, project)
-    return CheckResult(diagnostics, files, flows, project.indexed)
+    collecting = gc.isenabled()
+    # The analysis builds millions of long-lived objects and almost no cycles: the cyclic
+    # collector's full passes over them cost more than the analysis itself.
+    gc.disable()
+    try:
+        project = Project(root, cache=cache, jobs=jobs)
+        files = [project.source(p) for p in discover(paths, root, exclude)]
+        outcome = check_project(project, files, need_flows=need_flows)
+    finally:
+        if collecting:
+            gc.enable()
+    flows = [f for f in outcome.flows or () if isinstance(f, StaticFlow)]
+    return CheckResult(outcome.diagnostics, files, flows, project.indexed, outcome.flow_count, outcome.mode, outcome.rerun)
 
 
 def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

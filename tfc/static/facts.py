@@ -79,6 +79,18 @@ class StaticFacts:
         self._chunks: dict[ChunkRef, ChunkTypes] = {}
         self._annotations: dict[tuple[str, str, str], Ty] = {}
 
+    def fresh(self) -> StaticFacts:
+        """The same facts with empty caches (so each unit's reads are seen by its own run)."""
+        copy = StaticFacts.__new__(StaticFacts)
+        copy._globals = self._globals
+        copy._irs = self._irs
+        copy._flows = self._flows
+        copy._functions = self._functions
+        copy._classes = {}
+        copy._chunks = {}
+        copy._annotations = {}
+        return copy
+
     # -- TypeFacts ---------------------------------------------------------------------
 
     def chunk_types(self, chunk: ChunkRef) -> ChunkTypes:

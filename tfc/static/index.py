@@ -18,6 +18,9 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from ..ir.nodes import Loc
 from .syntax import (
+    EMIT_METHODS,
+    HIDDEN_STARTS,
+    PAUSE_METHODS,
     Assign,
     Attribute,
     Block,
@@ -44,11 +47,6 @@ from .syntax import (
 
 __all__ = ("EMIT_METHODS", "HIDDEN_STARTS", "PAUSE_METHODS", "index_source")
 
-EMIT_METHODS = frozenset({"emit", "async_emit", "emit_nowait", "async_emit_nowait"})
-"""The methods whose first argument is an event name."""
-PAUSE_METHODS = frozenset({"pause_for", "async_pause_for"})
-HIDDEN_STARTS = frozenset({"start", "async_start", "get_runtime_stream", "get_async_runtime_stream"})
-"""The flow methods that run it in a hidden execution (one that cannot be saved)."""
 
 _IGNORE = re.compile(r"#\s*tfc:\s*ignore(?:\[([^\]]*)\])?")
 _OPAQUE_WIDTH = 60

@@ -15,6 +15,7 @@ import fnmatch
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ from ..ir.nodes import Loc
 from . import syntax
 from .syntax import ModuleSummary
 
-__all__ = ("CACHE_DIR", "Project", "SourceFile", "discover", "find_root", "module_name")
+__all__ = ("CACHE_DIR", "RECENT_NS", "Project", "SourceFile", "discover", "find_root", "module_name")
 
 CACHE_DIR = ".tfc_cache"
+RECENT_NS = 2_000_000_000
+"""Files modified this recently (ns) are not cached by their stamp: it may not change on the next write."""
 _CACHE_FORMAT = "index-3"
 _SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", CACHE_DIR}
@@ -237,8 +240,8 @@ class Project:
 
     def _write_cache(self, f: SourceFile, stamp: tuple[int, int], summary: ModuleSummary) -> None:
         target = self._cache_file(f)
-        if target is None or stamp == (0, 0):
-            return
+        if target is None or stamp == (0, 0) or stamp[0] >= time.time_ns() - RECENT_NS:
+            return  # a file changed in the last seconds may change again with the same stamp
         try:
             if not target.parent.is_dir():
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,14 +18,15 @@ import builtins
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .. import diagnostics as codes
 from ..diagnostics import Code, Diagnostic, Location
 from ..dsl.graph import GraphRecorder
 from ..ir.nodes import FlowIR, Loc, Schemas
 from .builder import FLOW_METHODS, PROCESS_METHODS, Builder
-from .index import HIDDEN_STARTS
 from .syntax import (
+    HIDDEN_STARTS,
     Assign,
     Attribute,
     Block,
@@ -60,7 +61,7 @@ from .values import (
     Unknown,
 )
 
-__all__ = ("Resolution", "resolve")
+__all__ = ("Resolution", "Tracker", "resolve")
 
 TRIGGER_FLOW_NAMES = frozenset({"tfc.TriggerFlow", "tfc.dsl.flow.TriggerFlow", "tfc.dsl.TriggerFlow"})
 _BUILTINS = frozenset(dir(builtins))
@@ -112,18 +113,51 @@ Finder = Callable[[str], "ModuleSummary | None"]
 """Reads a project module that is not among the checked files (for imports), or None."""
 
 
-def resolve(summaries: Iterable[ModuleSummary], find: Finder | None = None) -> Resolution:
+class Tracker(Protocol):
+    """What the interpreter tells the unit bookkeeping (`units.py`), when there is one.
+
+    A *unit* is a module of the project: whatever runs while a module's code runs (the
+    functions it calls included), its sandboxed factories and its `find_starts` count
+    for that module.
+    """
+
+    def read(self, unit: str, module: str, key: str, value: object) -> object:
+        """*unit* reads *key* from *module*'s names: what it gets (or raise to give up)."""
+
+    def diagnostic(self, unit: str, diagnostic: Diagnostic) -> None:
+        """*unit*'s code reported *diagnostic*."""
+
+    def calls(self, unit: str, fn: FuncVal) -> None:
+        """*unit*'s code calls *fn*, a project function that creates a flow."""
+
+    def flag(self, reason: str) -> None:
+        """Something makes the result depend on the order modules are read in."""
+
+    def snapshot(self, module: str) -> dict[str, object] | None:
+        """*module*'s names from an earlier run, if it need not run again."""
+
+    def is_module(self, module: str) -> bool:
+        """Whether *module* is a project module known from an earlier run."""
+
+    def has_submodule(self, name: str) -> bool:
+        """Whether a project module below *name* is known from an earlier run."""
+
+
+def resolve(
+    summaries: Iterable[ModuleSummary], find: Finder | None = None, tracker: Tracker | None = None
+) -> Resolution:
     """Interpret every module of the project; see the module docstring.
 
     Args:
         summaries: The checked files. Their flows are the ones reported.
         find: Where imports of other project modules are looked up.
+        tracker: Told what each module reads, reports and calls (see `Tracker`).
     """
-    return _Interpreter({s.module: s for s in summaries}, find).run()
+    return _Interpreter({s.module: s for s in summaries}, find, tracker).run()
 
 
 class _Interpreter:
-    def __init__(self, summaries: dict[str, ModuleSummary], find: Finder | None) -> None:
+    def __init__(self, summaries: dict[str, ModuleSummary], find: Finder | None, tracker: Tracker | None = None) -> None:
         self.summaries = dict(summaries)
         self.checked = list(summaries)
         self.find = find
@@ -138,17 +172,40 @@ class _Interpreter:
         self.dynamic: tuple[str, Loc] | None = None
         self.sandbox = 0
         self.sandboxes = 0
-        self._reported: set[tuple[str, int, int, str]] = set()
+        self._reported: set[tuple[str, str, int, int, str]] = set()
         self.builder = Builder(self.report, self.info)
+        self.tracker = tracker
+        self.units: list[str] = []
+        """The modules whose code is running, innermost last (see `Tracker`)."""
 
     # -- diagnostics -------------------------------------------------------------------
 
     def report(self, code: Code, message: str, loc: Loc, help: str | None) -> None:
-        key = (loc.file, loc.line, loc.column, code.id + message)
+        unit = self.units[-1] if self.units else ""
+        key = (unit, loc.file, loc.line, loc.column, code.id + message)
         if key in self._reported:
             return
         self._reported.add(key)
-        self.diagnostics.append(Diagnostic(code, message, _location(loc), help=help))
+        diagnostic = Diagnostic(code, message, _location(loc), help=help)
+        self.diagnostics.append(diagnostic)
+        if self.tracker is not None:
+            self.tracker.diagnostic(unit, diagnostic)
+
+    def read(self, module: str, env: dict[str, object], key: str) -> object:
+        """*key* of *module*'s names, as read by the running unit."""
+        value = env[key]
+        if self.tracker is not None:
+            unit = self.units[-1] if self.units else module
+            if unit != module:
+                value = self.tracker.read(unit, module, key, value)
+        return value
+
+    def env_of(self, module: str) -> dict[str, object] | None:
+        """*module*'s names, reading it now if an earlier run knew it (facts' lookups)."""
+        env = self.globals.get(module)
+        if env is None and self.tracker is not None and self.tracker.is_module(module):
+            env = self.load(module)
+        return env
 
     def info(self, code: Code, message: str, loc: Loc) -> None:
         self.report(code, message, loc, None)
@@ -164,32 +221,47 @@ class _Interpreter:
                 if isinstance(stmt, FunctionDef) and id(stmt) not in self.called and creates_flow(stmt.body):
                     self.sandboxes += 1
                     self.sandbox, saved = self.sandboxes, self.sandbox
+                    self.units.append(name)
                     try:
                         fn = FuncVal(name, stmt, None)
                         self.call_function(fn, (), {}, stmt.loc, force=True)
                     finally:
                         self.sandbox = saved
+                        self.units.pop()
         for name, summary in list(self.summaries.items()):
-            self.find_starts(summary.body, self.globals.get(name, {}))
+            self.units.append(name)
+            try:
+                self.find_starts(summary.body, name, self.globals.get(name, {}))
+            finally:
+                self.units.pop()
         return Resolution(self.flows, self.diagnostics, self.globals)
 
-    def find_starts(self, body: tuple[Stmt, ...], env: dict[str, object]) -> None:
+    def find_starts(self, body: tuple[Stmt, ...], module: str, env: dict[str, object]) -> None:
         """Record ``flow.start(...)``-style calls inside functions on the flows they name."""
         for stmt in body:
             if isinstance(stmt, FunctionDef):
                 for receiver, loc in stmt.starts:
-                    flow = env.get(receiver)
+                    flow = self.read(module, env, receiver) if receiver in env else None
                     if isinstance(flow, FlowVal):
                         flow.hidden_starts.append(loc)
-                self.find_starts(stmt.body, env)
+                self.find_starts(stmt.body, module, env)
             elif isinstance(stmt, Block):
                 for inner in stmt.bodies:
-                    self.find_starts(inner, env)
+                    self.find_starts(inner, module, env)
 
     def load(self, name: str) -> dict[str, object]:
         found = self.globals.get(name)
         if found is not None:
+            if name in self.loading and self.tracker is not None:
+                self.tracker.flag(f"import cycle through {name}")
             return found
+        if self.tracker is not None:
+            snapshot = self.tracker.snapshot(name)
+            if snapshot is not None:
+                self.globals[name] = snapshot
+                return snapshot
+            if self.stack:
+                self.tracker.flag(f"{name} is first imported inside a function")
         env: dict[str, object] = {"__name__": name}
         self.globals[name] = env
         summary = self.summaries.get(name) if self.has_module(name) else None
@@ -199,6 +271,7 @@ class _Interpreter:
         if parent and self.has_module(parent):
             self.load(parent)
         self.loading.add(name)
+        self.units.append(name)
         saved = self.dynamic, self.sandbox
         self.dynamic, self.sandbox = None, 0
         try:
@@ -208,6 +281,7 @@ class _Interpreter:
         finally:
             self.dynamic, self.sandbox = saved
             self.loading.discard(name)
+            self.units.pop()
         if parent and parent in self.globals:
             self.globals[parent].setdefault(name.rpartition(".")[2], ModuleVal(name))
         return env
@@ -215,7 +289,7 @@ class _Interpreter:
     def has_module(self, name: str) -> bool:
         if name == "tfc" or name.startswith("tfc."):
             return False  # tfc itself is the library, never part of the checked project
-        if name in self.summaries:
+        if name in self.summaries or (self.tracker is not None and self.tracker.is_module(name)):
             return True
         if self.find is None or name in self.missing or not name:
             return False
@@ -224,6 +298,8 @@ class _Interpreter:
             self.missing.add(name)
             return False
         self.summaries[name] = found
+        if self.tracker is not None:
+            self.tracker.flag(f"{name} is imported from outside the checked files")
         return True
 
     # -- statements --------------------------------------------------------------------
@@ -297,7 +373,7 @@ class _Interpreter:
 
     def do_import(self, stmt: Import, scope: _Scope) -> None:
         if stmt.name is None:
-            if self.has_module(stmt.module) or any(m.startswith(stmt.module + ".") for m in self.summaries):
+            if self.has_module(stmt.module) or self.has_submodule(stmt.module):
                 self.load_chain(stmt.module)
                 scope.vars[stmt.bind] = ModuleVal(stmt.module)
             else:
@@ -306,7 +382,9 @@ class _Interpreter:
         if stmt.name == "*":
             if self.has_module(stmt.module):
                 env = self.load(stmt.module)
-                scope.vars.update({k: v for k, v in env.items() if not k.startswith("_")})
+                if self.tracker is not None:
+                    self.tracker.flag(f"star import of project module {stmt.module}")
+                scope.vars.update({k: self.read(stmt.module, env, k) for k in list(env) if not k.startswith("_")})
             else:
                 self.stars.setdefault(scope.module, []).append(stmt.module)
             return
@@ -316,10 +394,19 @@ class _Interpreter:
             scope.vars[stmt.bind] = ModuleVal(full)
         elif self.has_module(stmt.module):
             env = self.load(stmt.module)
-            value = env.get(stmt.name)
-            scope.vars[stmt.bind] = value if value is not None or stmt.name in env else Unknown("unresolved", full, stmt.loc)
+            if stmt.name in env:
+                scope.vars[stmt.bind] = self.read(stmt.module, env, stmt.name)
+            else:
+                scope.vars[stmt.bind] = Unknown("unresolved", full, stmt.loc)
         else:
             scope.vars[stmt.bind] = External(full)
+
+    def has_submodule(self, name: str) -> bool:
+        """Whether a project module below *name* is known (so ``import name`` is a namespace)."""
+        found = any(m.startswith(name + ".") for m in self.summaries)
+        if self.tracker is not None and (found or self.tracker.has_submodule(name)):
+            self.tracker.flag(f"import of namespace package {name}")
+        return found
 
     def load_chain(self, dotted: str) -> None:
         parts = dotted.split(".")
@@ -338,7 +425,7 @@ class _Interpreter:
             current = current.parent
         env = self.globals.get(scope.module, {})
         if name in env:
-            return env[name]
+            return self.read(scope.module, env, name)
         for star in self.stars.get(scope.module, ()):
             return External(f"{star}.{name}")
         if name in _BUILTINS:
@@ -386,7 +473,7 @@ class _Interpreter:
                 return ModuleVal(full)
             env = self.load(owner.name)
             if attr in env:
-                return env[attr]
+                return self.read(owner.name, env, attr)
             return Unknown("unresolved", full, expr.loc)
         if isinstance(owner, External):
             return External(f"{owner.qualname}.{attr}")
@@ -480,6 +567,8 @@ class _Interpreter:
     ) -> object:
         node = fn.node
         self.called.add(id(node))
+        if self.tracker is not None and not force and fn.env is None and creates_flow(node.body):
+            self.tracker.calls(self.units[-1] if self.units else fn.module, fn)
         if id(node) in self.stack or len(self.stack) >= _MAX_DEPTH:
             return Unknown("dynamic", f"{node.name}()", loc)
         parent = fn.env if isinstance(fn.env, _Scope) else None

@@ -15,7 +15,16 @@ from typing import Literal, TypeAlias
 
 from ..ir.nodes import Loc
 
+EMIT_METHODS = frozenset({"emit", "async_emit", "emit_nowait", "async_emit_nowait"})
+"""The methods whose first argument is an event name."""
+PAUSE_METHODS = frozenset({"pause_for", "async_pause_for"})
+HIDDEN_STARTS = frozenset({"start", "async_start", "get_runtime_stream", "get_async_runtime_stream"})
+"""The flow methods that run it in a hidden execution (one that cannot be saved)."""
+
 __all__ = (
+    "EMIT_METHODS",
+    "HIDDEN_STARTS",
+    "PAUSE_METHODS",
     "Assign",
     "Attribute",
     "Block",
