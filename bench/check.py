@@ -9,7 +9,9 @@ of the real command line (`python -m tfc check`, a subprocess each):
 
 * cold: no cache (every file is parsed);
 * warm: the cache is fresh (nothing is parsed);
-* touched: one file changed since the warm run (one file is parsed).
+* touched: a comment appended to one file (one file is parsed; its summary is unchanged);
+* edited: a line inserted at the top of another file (every location in it moves, so the
+  modules that import from it re-run too).
 
 Targets on the 2-core reference machine: cold <= 20 s, touched <= 2 s. The project is
 clean by construction, so every run must exit 0 with "All checks passed.".
@@ -144,7 +146,13 @@ def main() -> None:
         touched.write_text(touched.read_text() + "\n# touched\n")
         again, cpu, stats = run_check(root)
         print(f"one file touched:  {again:6.2f} s wall {cpu:6.2f} s CPU  {args.modules / again:6.0f} files/s   [{stats}]")
-        print(f"targets: cold <= 20 s ({'met' if cold <= 20 else 'MISSED'}), touched <= 2 s ({'met' if again <= 2 else 'MISSED'})")
+        edited = root / "synthetic" / f"m{args.modules // 3:04d}.py"
+        edited.write_text('"""Edited: every line moves down."""\n' + edited.read_text())
+        moved, cpu, stats = run_check(root)
+        print(f"one file edited:   {moved:6.2f} s wall {cpu:6.2f} s CPU  {args.modules / moved:6.0f} files/s   [{stats}]")
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        slowest = max(again, moved)
+        print(f"targets: cold <= 20 s ({'met' if cold <= 20 else 'MISSED'}), touched <= 2 s ({'met' if slowest <= 2 else 'MISSED'})")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -226,3 +226,13 @@ def test_import_cycles_run_whole_and_stay_correct(project: Make, tfc: Run) -> No
     _write(root, "app/chunks.py", _chunks(out="int", value="1"))
     status, out, mode = _check(tfc)
     assert (status, mode) == (1, "whole")
+
+
+def test_a_module_that_appears_outside_the_checked_files_is_seen(project: Make, tfc: Run) -> None:
+    flows = FLOWS.replace("from .chunks import fetch", "from helpers import fetch")
+    root = project({"app/__init__.py": "", "app/schema.py": SCHEMA.format(field="topic"), "app/flows.py": flows})
+    assert _check(tfc, "app")[0] == 0  # helpers is not a project module: fetch is unknown, accepted
+    _write(root, "helpers.py", _chunks(out="int", value="1"))
+    status, out, mode = _check(tfc, "app")
+    assert (status, mode) == (1, "whole")
+    assert "TFC401" in out

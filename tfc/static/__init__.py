@@ -4,9 +4,13 @@ Two passes: the index pass (`index.py`) summarises each file (cached per file, s
 `project.py`); the resolve pass (`resolve.py`) interprets the summaries as Python would run
 them and records every flow through the same `GraphRecorder` the runtime uses
 (`builder.py`), so both frontends give the same IR. Then the compiler's checks run on each
-flow with `StaticFacts` for types, and the project-wide event checks (`events.py`) run once.
+flow with `StaticFacts` for types (`analysis.py`), and the project-wide event checks run
+once over every module's event facts (`results.py`).
 
-Only this package imports libcst, and only when a check runs.
+Results are kept per module (`units.py`) in one cache file (`results.py`), so a re-run
+re-reads, re-interprets and re-checks only what a change can affect (`incremental.py`).
+
+Only `index.py` imports libcst, and only when a file must be parsed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import SYNTAX_ERROR, Diagnostic, Location
+from ..diagnostics import Diagnostic
 from ..ir.nodes import FlowIR
 from .project import Project, SourceFile, discover, find_root
 from .syntax import ModuleSummary
@@ -206,17 +210,6 @@ def check_paths(
             gc.enable()
     flows = [f for f in outcome.flows or () if isinstance(f, StaticFlow)]
     return CheckResult(outcome.diagnostics, files, flows, project.indexed, outcome.flow_count, outcome.mode, outcome.rerun)
-
-
-def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for d in diagnostics:
-        key = (d.location, d.code.id, d.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
 
 
 def apply_inline_ignores(diagnostics: list[Diagnostic], summaries: Iterable[ModuleSummary]) -> list[Diagnostic]:

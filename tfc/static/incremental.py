@@ -133,8 +133,13 @@ def _changed(
     for unit in state.units.values():
         if not unit.checked and _digest(unit.path)[0] != unit.digest:
             return None
-    if any(project.find_module(name) is not None for name in state.missing):
-        return None
+    bases = [str(project.root), os.path.join(project.root, "src")]
+    for name in state.missing:
+        rel = os.path.join(*name.split("."))
+        for base in bases:
+            stem = os.path.join(base, rel)
+            if os.path.isfile(stem + ".py") or os.path.isfile(os.path.join(stem, "__init__.py")):
+                return None  # a module that was missing exists now
     return {m for m, (digest, _) in digests.items() if not digest or digest != state.units[m].digest}
 
 

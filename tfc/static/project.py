@@ -143,6 +143,15 @@ def _dumps(value: object) -> bytes:
     return buffer.getvalue()
 
 
+def _prepare_worker() -> None:
+    """Import the indexer, then keep what importing made out of the collector's full passes."""
+    import gc
+
+    from . import index  # noqa: F401
+
+    gc.freeze()
+
+
 def _index_to_bytes(args: tuple[str, str, str, bool]) -> bytes:
     """`_index_file` in a worker process: the summary comes back in the fast pickle form."""
     return _dumps(_index_file(args))
@@ -207,7 +216,7 @@ class Project:
                 missing.append((i, f, stamp))
         jobs = [(str(f.path), f.display, f.module, f.is_package) for _, f, _ in missing]
         if len(jobs) >= _POOL_THRESHOLD and self.jobs > 1:
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            with ProcessPoolExecutor(max_workers=self.jobs, initializer=_prepare_worker) as pool:
                 chunks = max(1, len(jobs) // (self.jobs * 8))
                 results = [pickle.loads(b) for b in pool.map(_index_to_bytes, jobs, chunksize=chunks)]
         else:

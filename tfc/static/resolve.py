@@ -18,7 +18,7 @@ import builtins
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from .. import diagnostics as codes
 from ..diagnostics import Code, Diagnostic, Location
@@ -61,7 +61,10 @@ from .values import (
     Unknown,
 )
 
-__all__ = ("Resolution", "Tracker", "resolve")
+if TYPE_CHECKING:
+    from .units import Tracker
+
+__all__ = ("Resolution", "resolve")
 
 TRIGGER_FLOW_NAMES = frozenset({"tfc.TriggerFlow", "tfc.dsl.flow.TriggerFlow", "tfc.dsl.TriggerFlow"})
 _BUILTINS = frozenset(dir(builtins))
@@ -111,36 +114,6 @@ class _Scope:
 
 Finder = Callable[[str], "ModuleSummary | None"]
 """Reads a project module that is not among the checked files (for imports), or None."""
-
-
-class Tracker(Protocol):
-    """What the interpreter tells the unit bookkeeping (`units.py`), when there is one.
-
-    A *unit* is a module of the project: whatever runs while a module's code runs (the
-    functions it calls included), its sandboxed factories and its `find_starts` count
-    for that module.
-    """
-
-    def read(self, unit: str, module: str, key: str, value: object) -> object:
-        """*unit* reads *key* from *module*'s names: what it gets (or raise to give up)."""
-
-    def diagnostic(self, unit: str, diagnostic: Diagnostic) -> None:
-        """*unit*'s code reported *diagnostic*."""
-
-    def calls(self, unit: str, fn: FuncVal) -> None:
-        """*unit*'s code calls *fn*, a project function that creates a flow."""
-
-    def flag(self, reason: str) -> None:
-        """Something makes the result depend on the order modules are read in."""
-
-    def snapshot(self, module: str) -> dict[str, object] | None:
-        """*module*'s names from an earlier run, if it need not run again."""
-
-    def is_module(self, module: str) -> bool:
-        """Whether *module* is a project module known from an earlier run."""
-
-    def has_submodule(self, name: str) -> bool:
-        """Whether a project module below *name* is known from an earlier run."""
 
 
 def resolve(

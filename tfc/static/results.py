@@ -87,8 +87,9 @@ def save_results(cache_dir: Path, root: Path, state: CacheState) -> None:
             (cache_dir / ".gitignore").write_text("# created by tfc check\n*\n")
             (cache_dir / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        text = json.dumps(data, separators=(",", ":"))  # dumps uses the C encoder; dump does not
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
+            handle.write(text)
         os.replace(tmp, target)
     except (OSError, ValueError, TypeError):
         pass
@@ -121,7 +122,16 @@ def merge(units: dict[str, UnitData]) -> list[Diagnostic]:
 
 
 def event_diagnostics(units: Iterable[UnitData]) -> list[Diagnostic]:
-    """The project-wide event checks (see `events.py`) from the units' event facts."""
+    """The project-wide event checks, from the units' event facts.
+
+    Only the static frontend can make them, as it sees every ``emit`` in the project:
+
+    * ``when("X")`` where nothing in the checked files emits ``X`` (and no chunk of the
+      flow is named ``X``): `EVENT_NEVER_EMITTED`, a warning;
+    * a literal event a chunk emits that no ``when`` in the project listens to:
+      `EVENT_NEVER_HANDLED`, information;
+    * an event name a chunk computes at run time: `COMPUTED_EVENT_NAME`, information.
+    """
     units = list(units)
     emitted = {event for u in units if u.checked for _, event, _, _ in u.emits if event is not None}
     chunk_keys = {key for u in units for key in u.chunk_keys}

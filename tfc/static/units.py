@@ -4,7 +4,7 @@ Every module of the project is a unit: the diagnostics its code causes (the reso
 while its code runs, its sandboxed flow factories, the checks of the flows it creates), the
 event facts of its flows and functions, the names it exports (`snapshot.py`), and the
 modules whose names it read. `UnitTracker` collects that as the resolve pass runs
-(`resolve.Tracker`); `analyse_units` runs the whole analysis and returns a `UnitData` per
+(`Tracker`); `analyse_units` runs the whole analysis and returns a `UnitData` per
 unit.
 
 What makes a unit's results depend on more than its own file and the names it read is
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import SYNTAX_ERROR, Diagnostic, Location
 from .snapshot import Live, contains_live, decode, node_at, node_paths
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..ir.nodes import FlowIR
     from .resolve import _Interpreter
 
-__all__ = ("Fallback", "Signal", "UnitData", "UnitTracker", "function_key", "syntax_diagnostic", "unit_facts")
+__all__ = ("Fallback", "Signal", "Tracker", "UnitData", "UnitTracker", "function_key", "syntax_diagnostic", "unit_facts")
 
 
 class Fallback(Exception):
@@ -87,6 +87,34 @@ def function_key(node: FunctionDef) -> str:
     return f"{node.loc.file}:{node.loc.line}:{node.qualname}"
 
 
+class Tracker(Protocol):
+    """What the interpreter tells the unit bookkeeping (`units.py`), when there is one.
+
+    A unit is a module (see the module docstring); `UnitTracker` is the implementation.
+    """
+
+    def read(self, unit: str, module: str, key: str, value: object) -> object:
+        """*unit* reads *key* from *module*'s names: what it gets (or raise to give up)."""
+
+    def diagnostic(self, unit: str, diagnostic: Diagnostic) -> None:
+        """*unit*'s code reported *diagnostic*."""
+
+    def calls(self, unit: str, fn: FuncVal) -> None:
+        """*unit*'s code calls *fn*, a project function that creates a flow."""
+
+    def flag(self, reason: str) -> None:
+        """Something makes the result depend on the order modules are read in."""
+
+    def snapshot(self, module: str) -> dict[str, object] | None:
+        """*module*'s names from an earlier run, if it need not run again."""
+
+    def is_module(self, module: str) -> bool:
+        """Whether *module* is a project module known from an earlier run."""
+
+    def has_submodule(self, name: str) -> bool:
+        """Whether a project module below *name* is known from an earlier run."""
+
+
 def _live_owner(value: object) -> str | None:
     if isinstance(value, FlowVal):
         return value.module
@@ -101,7 +129,7 @@ def _live_owner(value: object) -> str | None:
 
 
 class UnitTracker:
-    """`resolve.Tracker` for one run, whole or partial.
+    """`Tracker` for one run, whole or partial.
 
     Args:
         previous: The units of an earlier run (partial runs only).
@@ -136,7 +164,7 @@ class UnitTracker:
     def partial(self) -> bool:
         return self.live is not None
 
-    # -- resolve.Tracker ---------------------------------------------------------------
+    # -- Tracker ---------------------------------------------------------------
 
     def read(self, unit: str, module: str, key: str, value: object) -> object:
         self.deps[unit].add(module)
