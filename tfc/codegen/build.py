@@ -17,10 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .emit import Runner, Source, emit_runner
+from ..ir.nodes import SubFlowCall
+from ..ir.walk import walk
+from .emit import Runner, Source, display_path, emit_runner
 
 __all__ = (
     "build_runner",
+    "child_flows",
     "find_flows",
     "load_runner",
     "resolve_source",
@@ -36,38 +39,70 @@ def _version() -> str:
     return __version__
 
 
-def _display_path(file: str, root: str | None) -> str:
-    base = os.path.abspath(root or os.getcwd())
-    path = os.path.abspath(file)
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:
-        return os.path.basename(path)
-    return os.path.basename(path) if rel.startswith("..") else rel.replace(os.sep, "/")
-
-
 def resolve_source(flow: Any, module: str, flow_attr: str, *, root: str | None = None) -> Source:
     """Where the runner of *flow* (``module.flow_attr``) imports each chunk from.
 
     A chunk is imported by the module attribute that holds it (the `Chunk` returned by
     ``@flow.chunk``, or the plain function given to ``.to()``); chunks with no such name
-    (lambdas, functions defined inside functions) are looked up on the flow, untyped.
+    (lambdas, functions defined inside functions) are looked up on the flow, untyped. The
+    chunks of child flows are looked for in the flow's module, then in the child's own.
     """
     mod = sys.modules.get(module) or importlib.import_module(module)
-    names = vars(mod)
-    attrs: dict[str, str | None] = {}
+    attrs = {name: found[1] if found else None for name, found in _chunk_homes(flow, [mod]).items()}
+    children: dict[int, dict[str, tuple[str, str] | None]] = {}
+    for child in child_flows(flow):
+        homes = [mod]
+        own = _module_of(child.loc.file)
+        if own is not None and own is not mod:
+            homes.append(own)
+        children[id(child)] = _chunk_homes(child, homes)
+    file = getattr(mod, "__file__", None) or flow.loc.file
+    return Source(
+        module, flow_attr, attrs, display_path(file, root), f"{module}:{flow_attr}", children, root
+    )
+
+
+def child_flows(flow: Any) -> list[Any]:
+    """Every flow *flow*'s `to_sub_flow` calls run, at any depth, each once, in call order."""
+    found: dict[int, Any] = {}
+
+    def visit(parent: Any) -> None:
+        for node in walk(parent.ir()):
+            child = getattr(getattr(node, "flow", None), "child", None)
+            if isinstance(node, SubFlowCall) and child is not None and id(child) not in found:
+                found[id(child)] = child
+                visit(child)
+
+    visit(flow)
+    return list(found.values())
+
+
+def _chunk_homes(flow: Any, modules: list[types.ModuleType]) -> dict[str, tuple[str, str] | None]:
+    """Chunk name -> ``(module, attribute)`` holding the chunk or its function, or None."""
+    out: dict[str, tuple[str, str] | None] = {}
     for name, chunk in flow.chunks.items():
         found = None
-        for attr, value in names.items():
-            if attr.startswith("__"):
-                continue
-            if value is chunk or value is chunk.fn:
-                found = attr
-                if attr == name:
-                    break
-        attrs[name] = found
-    file = getattr(mod, "__file__", None) or flow.loc.file
-    return Source(module, flow_attr, attrs, _display_path(file, root), f"{module}:{flow_attr}")
+        for mod in modules:
+            for attr, value in vars(mod).items():
+                if attr.startswith("__"):
+                    continue
+                if value is chunk or value is chunk.fn:
+                    found = (mod.__name__, attr)
+                    if attr == name:
+                        break
+            if found is not None:
+                break
+        out[name] = found
+    return out
+
+
+def _module_of(file: str) -> types.ModuleType | None:
+    path = os.path.abspath(file)
+    for mod in list(sys.modules.values()):
+        mod_file = getattr(mod, "__file__", None)
+        if mod_file and os.path.abspath(mod_file) == path:
+            return mod
+    return None
 
 
 def build_runner(
@@ -100,9 +135,17 @@ def load_runner(flow: Any, *, root: str | None = None) -> types.ModuleType:
         attr = f"chunk_{i}"
         setattr(src, attr, chunk)
         attrs[name] = attr
+    children: dict[int, dict[str, tuple[str, str] | None]] = {}
+    for k, child in enumerate(child_flows(flow), 1):
+        homes: dict[str, tuple[str, str] | None] = {}
+        for i, (name, chunk) in enumerate(child.chunks.items()):
+            attr = f"sub{k}_chunk_{i}"
+            setattr(src, attr, chunk)
+            homes[name] = (src_name, attr)
+        children[id(child)] = homes
     sys.modules[src_name] = src
-    file = _display_path(flow.loc.file, root)
-    source = Source(src_name, "flow", attrs, file, f"<in memory {flow.name}>")
+    file = display_path(flow.loc.file, root)
+    source = Source(src_name, "flow", attrs, file, f"<in memory {flow.name}>", children, root)
     runner = emit_runner(flow, source, version=_version())
     filename = _linecache_name(flow.name, runner.source)
     lines = runner.source.splitlines(keepends=True)

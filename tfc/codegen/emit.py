@@ -1,9 +1,8 @@
 """`emit_runner`: a flow's IR -> the source of its runner module.
 
-The emitter walks the IR the way the planner does (`tfc.plan.planner`): a linear run of
-nodes becomes a run of direct awaits, a node with several successors (or a step some
-`when(chunk)` listens to) ends with forks, blocks become nested functions handed to the
-fan-out helpers. Each generated line that implements a builder call carries a comment
+A runner module holds the generated functions of its flow (`tfc.codegen.flowcode`) and of
+every child flow its `to_sub_flow` calls run, recursively, each child once however many
+calls run it. Each generated line that implements a builder call carries a comment
 pointing at that call, and `__tfc_lines__` maps runner lines to flow lines.
 
 Semantics come from the engine: the runner calls the helpers in `tfc.codegen.support`,
@@ -12,21 +11,19 @@ which use the engine's own plan nodes for triggers, conditions and error wording
 
 from __future__ import annotations
 
-import keyword
 import os
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Loc, Node, Root, Step, SubFlowCall
+from ..ir.nodes import FlowIR, SubFlowCall
 from ..ir.text import fingerprint
-from .bindings import binding_probes
+from .flowcode import FlowCode
 from .layout import banner, entry_points
 from .support import RUNNER_API
-from .types import Imports, hints_of, render_type
+from .types import Imports
 
-__all__ = ("Runner", "Source", "emit_runner")
+__all__ = ("Module", "Runner", "Source", "display_path", "emit_runner")
 
 
 _RESERVED = {
@@ -46,6 +43,11 @@ class Source:
             function); ``None`` (or absent) looks the chunk up on the flow, untyped.
         file: The flow definition's file as comments should show it.
         command: The `tfc build` arguments that regenerate the runner.
+        child_chunks: For each child flow a `to_sub_flow` call runs (keyed by ``id()`` of
+            the child `TriggerFlow`, so valid while the flows live): chunk name -> the
+            ``(module, attribute)`` holding it, or ``None`` to look it up on the child.
+        root: Other flow files (children defined elsewhere) are shown relative to this
+            (default: the current directory).
     """
 
     module: str
@@ -53,18 +55,20 @@ class Source:
     chunk_attrs: Mapping[str, str | None] = field(default_factory=dict)
     file: str = ""
     command: str = ""
+    child_chunks: Mapping[int, Mapping[str, tuple[str, str] | None]] = field(default_factory=dict)
+    root: str | None = None
 
 
 @dataclass(frozen=True)
 class Runner:
-    """A generated runner: its source, line table and what it leaves to the engine."""
+    """A generated runner: its source, line table and the child flows it runs inline."""
 
     flow_name: str
     source: str
     lines: dict[int, int]
     """Runner line -> flow definition line."""
-    fallbacks: tuple[str, ...]
-    """Constructs that run on the engine, as the banner lists them."""
+    children: tuple[str, ...]
+    """The child flows whose code the runner holds, as the banner lists them."""
 
 
 def emit_runner(flow: Any, source: Source, *, version: str, checked: bool = True) -> Runner:
@@ -75,428 +79,94 @@ def emit_runner(flow: Any, source: Source, *, version: str, checked: bool = True
             `FlowDefinitionError`. ``False`` emits from the IR as it is: such a runner
             cannot run, but type-checking it shows what mypy thinks of the flow.
     """
-    ir = flow.compile().ir if checked else flow.ir()
-    return _Emitter(ir, flow, source, version).build()
+    return Module(flow, source, version, checked=checked).build()
 
 
-def _ident(text: str) -> str:
-    out = re.sub(r"\W+", "_", text).strip("_") or "x"
-    if out[0].isdigit() or keyword.iskeyword(out):
-        out = f"c_{out}"
-    return out
+def display_path(file: str, root: str | None) -> str:
+    """*file* relative to *root* (default: the cwd), with ``/``; its base name if outside."""
+    base = os.path.abspath(root or os.getcwd())
+    path = os.path.abspath(file)
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return os.path.basename(path)
+    return os.path.basename(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-@dataclass
-class _Line:
-    depth: int
-    text: str
-    loc: Loc | None = None
-    note: str = ""
+class Module:
+    """One runner module being written: its imports, its flows' code, the assembly."""
 
-
-class _Emitter:
-    def __init__(self, ir: FlowIR, flow: Any, source: Source, version: str) -> None:
-        self.ir = ir
-        self.flow = flow
+    def __init__(self, flow: Any, source: Source, version: str, *, checked: bool) -> None:
         self.source = source
         self.version = version
+        self.checked = checked
         self.imports = Imports(_RESERVED)
-        self.body: list[_Line] = []
-        self.nodes: dict[int, tuple[str, str]] = {}
-        """IR id -> (variable, how to get it) for engine node descriptors."""
-        self.chunks: dict[str, str] = {}
-        """Chunk name -> the runner variable bound to it."""
         self.typed: list[str] = []
-        self.fallbacks: list[str] = []
-        self.roots: dict[int, str] = {}
-        self.listener_vars: dict[tuple[int, int], str] = {}
-        self.listeners: dict[str, list[tuple[int, int]]] = {}
-        chunk_names = {c.name for c in ir.chunks}
-        for root in ir.roots:
-            for k, signal in enumerate(root.signals):
-                if signal.kind == "chunk" or (signal.kind == "event" and signal.name in chunk_names):
-                    self.listeners.setdefault(signal.name, []).append((root.id, k))
-        self.file = source.file or ir.loc.file
-        self.abs_file = os.path.abspath(ir.loc.file)
+        """Module-level TypedDicts (batch results), in the order they were needed."""
+        ir = self.ir_of(flow)
+        self.main = FlowCode(self, ir, flow, "_", "", source.file or ir.loc.file)
+        self.children: dict[int, FlowCode] = {}
+        """id() of a child flow -> its code."""
+        self.via: dict[int, str] = {}
+        """id() of a child flow -> the node variable of the first call that runs it."""
 
-    # -- writing ----------------------------------------------------------------------------
+    def ir_of(self, flow: Any) -> FlowIR:
+        ir: FlowIR = flow.compile().ir if self.checked else flow.ir()
+        return ir
 
-    def w(self, depth: int, text: str, loc: Loc | None = None, note: str = "") -> None:
-        body = self.body
-        if text.startswith("return ") and len(body) >= 2:
-            # `if isinstance(x, Marker): return y` right before `return y` says nothing.
-            test, ret = body[-2], body[-1]
-            if (
-                test.depth == depth
-                and test.text.startswith("if isinstance(")
-                and test.text.endswith(", Marker):")
-                and ret.depth == depth + 1
-                and ret.text == text
-            ):
-                del body[-2:]
-        body.append(_Line(depth, text, loc, note))
+    def child_code(self, node: SubFlowCall, node_var: str) -> FlowCode:
+        """The code of the child flow *node* runs, written on first use."""
+        flow = getattr(node.flow, "child", None)
+        assert flow is not None, f"sub-flow call {node.child!r} without its child flow"
+        code = self.children.get(id(flow))
+        if code is None:
+            prefix = f"_sub{len(self.children) + 1}_"
+            ir = self.ir_of(flow)
+            file = ir.loc.file
+            if os.path.abspath(file) == self.main.abs_file:
+                file = self.main.file
+            else:
+                file = display_path(file, self.source.root)
+            code = self.children[id(flow)] = FlowCode(self, ir, flow, prefix, f"{prefix}flow", file)
+            self.via[id(flow)] = node_var
+            code.build()
+        return code
 
-    def where(self, loc: Loc) -> str:
-        return f"{self.file}:{loc.line}"
-
-    # -- descriptors ----------------------------------------------------------------------
-
-    def node_var(self, node_id: int, kind: str) -> str:
-        found = self.nodes.get(node_id)
-        if found is None:
-            found = self.nodes[node_id] = (f"_n{node_id}", kind)
-        return found[0]
-
-    def chunk_var(self, name: str) -> str:
-        found = self.chunks.get(name)
-        if found is None:
-            taken = set(self.chunks.values())
-            base = f"_k_{_ident(name)}"
-            found, n = base, 2
-            while found in taken:
-                found, n = f"{base}_{n}", n + 1
-            self.chunks[name] = found
-        return found
-
-    def type_text(self, tp: object) -> str:
-        return render_type(tp, self.imports)
+    def chunk_attrs(self, code: FlowCode) -> Mapping[str, tuple[str, str] | None]:
+        """Chunk name -> ``(module, attribute)`` to import it from, for *code*'s flow."""
+        if code is self.main:
+            module = self.source.module
+            return {name: (module, attr) if attr else None for name, attr in self.source.chunk_attrs.items()}
+        return self.source.child_chunks.get(id(code.flow), {})
 
     # -- the module -------------------------------------------------------------------------
 
     def build(self) -> Runner:
-        ir = self.ir
-        self.collect_roots()
-        for root in ir.roots:
-            self.root(root)
-        for name, (rid, followers, loc) in self.collections.items():
-            fn = f"_collect_{_ident(name)}"
-            self.roots[rid] = fn
-            self.w(0, "")
-            self.w(0, "")
-            self.w(0, f"async def {fn}(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:", loc,
-                   f'collection "{name}"')
-            self.chain(followers, None, False, "v", "scope", "trig", 1)
+        self.main.build()
         return self.assemble()
 
-    def collect_roots(self) -> None:
-        found: dict[str, list[Collect]] = {}
-
-        def walk(nodes: tuple[Node, ...]) -> None:
-            for n in nodes:
-                if isinstance(n, Collect):
-                    found.setdefault(n.name, []).append(n)
-                if isinstance(n, ForEach):
-                    walk(n.body)
-                if isinstance(n, Branch):
-                    for c in n.cases:
-                        walk(c.body)
-                walk(n.next)
-
-        for root in self.ir.roots:
-            walk(root.next)
-        self.collections: dict[str, tuple[int, tuple[Node, ...], Loc]] = {}
-        for name, nodes in found.items():
-            followers = tuple(x for n in nodes for x in n.next)
-            if followers:
-                self.collections[name] = (-nodes[0].id, followers, nodes[0].loc)
-
-    def root(self, root: Root) -> None:
-        fn = f"_root_{root.id}"
-        self.roots[root.id] = fn
-        start = len(root.signals) == 1 and root.signals[0].kind == "start"
-        value_type = "Any"
-        if start and self.ir.schemas.input is not None:
-            value_type = self.type_text(self.ir.schemas.input)
-        elif len(root.signals) == 1 and root.signals[0].kind == "runtime_data":
-            field_type = hints_of(self.ir.schemas.state).get(root.signals[0].name) if self.ir.schemas.state else None
-            if field_type is not None:
-                value_type = self.type_text(field_type)
-        if start:
-            note = "on start"
-        else:
-            sigs = ", ".join(f"{s.kind} {s.name!r}" for s in root.signals)
-            mode = f" mode={root.mode}" if len(root.signals) > 1 else ""
-            note = f"when({sigs}){mode}"
-        self.w(0, "")
-        self.w(0, "")
-        self.w(
-            0,
-            f"async def {fn}(act: Activation, v: {value_type}, scope: Scope, trig: Trigger | None) -> object:",
-            None if start else root.loc,
-            note,
-        )
-        self.chain(root.next, None, False, "v", "scope", "trig", 1)
-
-    # -- chains -------------------------------------------------------------------------------
-
-    def shape(
-        self, nodes: tuple[Node, ...], exit_id: int | None
-    ) -> tuple[list[Node], tuple[Node, ...], list[tuple[int, int]], int, int, Node | None]:
-        """The planner's chain: linear nodes, successor forks, listener forks, exit positions."""
-        seq: list[Node] = []
-        exit_pos = -1
-        last: Node | None = None
-        while len(nodes) == 1:
-            node = nodes[0]
-            seq.append(node)
-            if node.id == exit_id:
-                exit_pos = len(seq) - 1
-            last = node
-            if isinstance(node, Collect):
-                nodes = ()
-                break
-            nodes = node.next
-            if isinstance(node, Step) and self.listeners.get(node.chunk.name):
-                break
-        fork_exit = -1
-        for i, n in enumerate(nodes):
-            if exit_id is not None and _contains(n, exit_id):
-                fork_exit = i
-        listeners = self.listeners.get(last.chunk.name, []) if isinstance(last, Step) else []
-        return seq, nodes, listeners, exit_pos, fork_exit, last
-
-    def chain(
-        self, nodes: tuple[Node, ...], exit_id: int | None, exit_at_input: bool, v: str, sc: str, tg: str, depth: int
-    ) -> None:
-        """Statements that run a chain from input *v* and ``return`` the chain's result."""
-        seq, forks, listeners, exit_pos, fork_exit, _last = self.shape(nodes, exit_id)
-        result = v if exit_at_input else "MISSING"
-        cur = v
-        for i, node in enumerate(seq):
-            if result != "MISSING":
-                on_marker = result
-            elif exit_pos >= i or fork_exit >= 0:
-                on_marker = None  # return the marker itself (PAUSED must reach the join)
-            else:
-                on_marker = "MISSING"
-
-            def check(var: str, on_marker: str | None = on_marker) -> None:
-                self.w(depth, f"if isinstance({var}, Marker):")
-                self.w(depth + 1, f"return {on_marker or var}")
-
-            out = self.node(node, cur, sc, tg if i == 0 else "None", depth, check)
-            if out is None:  # collect: the chain stops here
-                self.w(depth, f"return {result}")
-                return
-            if i == exit_pos:
-                result = out
-            cur = out
-        count = len(forks) + len(listeners)
-        ftg = "None" if seq else tg  # forks see the chain's trigger only when no node ran before
-        if count == 0:
-            self.w(depth, f"return {result}")
-            return
-        if count == 1 and forks and (fork_exit == 0 or result == "MISSING"):
-            self.chain(forks, exit_id, False, cur, sc, ftg, depth)
-            return
-        if count == 1 and listeners:
-            rid, k = listeners[0]
-            self.w(depth, f"await {self.listener(rid, k)}.run(act, {cur}, {sc}, {ftg})")
-            self.w(depth, f"return {result}")
-            return
-        calls = []
-        for j, n in enumerate(forks):
-            fn = f"_fork_{n.id}"
-            self.w(depth, f"async def {fn}() -> Any:")
-            self.chain((n,), exit_id, False, cur, sc, ftg, depth + 1)
-            calls.append(fn)
-        for rid, k in listeners:
-            calls.append(f"lambda: {self.listener(rid, k)}.run(act, {cur}, {sc}, {ftg})")
-        keep = "out = " if fork_exit >= 0 else ""
-        if len(calls) == 1:
-            self.w(depth, f"{keep}await {calls[0]}()")
-        else:
-            self.w(depth, f"{keep}await _rt.forks({_tuple(calls)})")
-        if fork_exit >= 0:
-            self.w(depth, f"return out[{fork_exit}]" if len(calls) > 1 else "return out")
-        else:
-            self.w(depth, f"return {result}")
-
-    def listener(self, root_id: int, k: int) -> str:
-        var = self.listener_vars.get((root_id, k))
-        if var is None:
-            var = self.listener_vars[(root_id, k)] = f"_L{root_id}_{k}"
-        return var
-
-    # -- nodes -------------------------------------------------------------------------------
-
-    def node(self, node: Node, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str | None:
-        out = f"v{node.id}"
-        if isinstance(node, Step):
-            call = self.step_call(node, v, sc, tg)
-            self.w(depth, f"{out} = {call}", node.loc, f".{'side_branch' if node.side else 'to'}({node.chunk.name})")
-            check(out)
-            return out
-        if isinstance(node, Batch):
-            return self.batch(node, v, sc, tg, depth, check)
-        if isinstance(node, ForEach):
-            return self.for_each(node, v, sc, depth, check)
-        if isinstance(node, Branch):
-            return self.branch(node, v, sc, tg, depth, check)
-        if isinstance(node, SubFlowCall):
-            n = self.node_var(node.id, "node")
-            self.w(depth, f"{out} = await _rt.sub_flow(act, {n}, {v}, {sc}, {tg})", node.loc,
-                   f".to_sub_flow({node.child}) runs on the engine")
-            self.fallbacks.append(f'sub-flow "{node.child}" at {self.where(node.loc)}')
-            self.sub_flow_types(node, v, depth)
-            check(out)
-            return out
-        if isinstance(node, End):
-            self.w(depth, f"{out} = _rt.end(act, {v})", node.loc, ".end()")
-            return out
-        if isinstance(node, Collect):
-            self.w(depth, f"await _rt.collect(act, {node.name!r}, {node.branch_id!r}, {v}, {sc})", node.loc,
-                   f".collect({node.name!r}, {node.branch_id!r})")
-            return None
-        raise AssertionError(node)  # pragma: no cover
-
-    def sub_flow_types(self, node: SubFlowCall, v: str, depth: int) -> None:
-        """Typed assignments mypy checks (under ``if TYPE_CHECKING:``, never run): see `bindings`."""
-        roots, probes = binding_probes(node, v, self.ir.schemas.state, self.type_text)
-        if not probes:
-            return
-        self.w(depth, "if TYPE_CHECKING:", None, "capture and write_back types, for type checkers only")
-        for var, text in roots.items():
-            self.w(depth + 1, f"{var}: {text} = _rt.typed()")
-        for k, (assignment, note) in enumerate(probes):
-            self.w(depth + 1, f"_t{node.id}_{k}: {assignment}", node.loc, note)
-
-    def step_call(self, node: Step, v: str, sc: str, tg: str) -> str:
-        n = self.node_var(node.id, "step")
-        k = self.chunk_var(node.chunk.name)
-        return f"await {k}(act, {n}, {v}, {sc}, {tg})"
-
-    def batch(self, node: Batch, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str:
-        names = ", ".join(b.chunk.name for b in node.branches)
-        fns = []
-        for j, b in enumerate(node.branches):
-            fn = f"_b{node.id}_{j}"
-            fns.append(fn)
-            self.w(depth, f"async def {fn}() -> Any:")
-            bsc = f"sc{node.id}_{j}"
-            self.w(depth + 1, f"{bsc} = {sc} + (({node.id}, {j}),)")
-            out = f"v{b.id}"
-            self.w(depth + 1, f"{out} = {self.step_call(b, v, bsc, tg)}", b.loc, f"batch branch {b.chunk.name}")
-            self.w(depth + 1, f"if isinstance({out}, Marker):")
-            self.w(depth + 2, f"return {out}")
-            listeners = self.listeners.get(b.chunk.name, [])
-            if len(listeners) == 1:
-                rid, k = listeners[0]
-                self.w(depth + 1, f"await {self.listener(rid, k)}.run(act, {out}, {bsc}, None)")
-            elif listeners:
-                calls = [f"lambda: {self.listener(rid, k)}.run(act, {out}, {bsc}, None)" for rid, k in listeners]
-                self.w(depth + 1, f"await _rt.forks({_tuple(calls)})")
-            self.w(depth + 1, f"return {out}")
-        n = self.node_var(node.id, "node")
-        r = f"r{node.id}"
-        limit = node.concurrency
-        self.w(depth, f"{r} = await _rt.batch(act, {n}, {sc}, {_tuple(fns)}, {limit})", node.loc,
-               f".batch({names})")
-        check(r)
-        td = self.batch_type(node)
-        last = {b.chunk.name: j for j, b in enumerate(node.branches)}
-        items = ", ".join(f"{name!r}: {r}[{j}]" for name, j in last.items())
-        out = f"v{node.id}"
-        self.w(depth, f"{out}: {td} = {{{items}}}")
-        return out
-
-    def batch_type(self, node: Batch) -> str:
-        name = f"_Batch{node.id}"
-        fields: list[tuple[str, str]] = []
-        for b in node.branches:
-            if b.chunk.name in [f for f, _ in fields]:
-                continue
-            ret = hints_of(b.chunk.fn).get("return", Any)
-            fields.append((b.chunk.name, self.type_text(ret)))
-        if not all(f.isidentifier() and not keyword.iskeyword(f) for f, _ in fields):
-            inner = ", ".join(f"{f!r}: {t}" for f, t in fields)
-            self.typed.append(f'{name} = TypedDict("{name}", {{{inner}}})  # {self.where(node.loc)} .batch(...)')
-        else:
-            lines = [f"class {name}(TypedDict):  # {self.where(node.loc)} .batch(...)"]
-            lines += [f"    {f}: {t}" for f, t in fields]
-            self.typed.append("\n".join(lines))
-        return name
-
-    def for_each(self, node: ForEach, v: str, sc: str, depth: int, check: Callable[[str], None]) -> str:
-        it, i, isc, x = f"it{node.id}", f"i{node.id}", f"sc{node.id}", f"x{node.id}"
-        limit = f"concurrency={node.concurrency}" if node.concurrency is not None else ""
-        self.w(depth, f"{it} = _rt.items({v})", node.loc, f".for_each({limit})")
-        self.w(depth, f"async def _e{node.id}({i}: int) -> Any:")
-        self.w(depth + 1, f"{isc} = {sc} + (({node.id}, {i}),)")
-        self.w(depth + 1, f"{x} = {it}[{i}]")
-        self.chain(node.body, node.exit, node.exit is None, x, isc, "None", depth + 1)
-        n = self.node_var(node.id, "node")
-        out = f"v{node.id}"
-        self.w(depth, f"{out} = await _rt.for_each(act, {n}, {sc}, len({it}), _e{node.id}, {node.concurrency})",
-               node.end_loc or node.loc, ".end_for_each()")
-        check(out)
-        return out
-
-    def branch(self, node: Branch, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str:
-        fns = []
-        for k, case in enumerate(node.cases):
-            fn = f"_c{node.id}_{k}"
-            fns.append(fn)
-            self.w(depth, f"async def {fn}() -> Any:")
-            csc = f"sc{node.id}_{k}"
-            self.w(depth + 1, f"{csc} = {sc} + (({node.id}, {k}),)")
-            self.chain(case.body, case.exit, case.exit is None, v, csc, tg, depth + 1)
-        n = self.node_var(node.id, "branch")
-        out = f"v{node.id}"
-        if node.mode == "hit_all":
-            self.w(depth, f"{out} = await _rt.hit_all(act, {n}, {v}, {sc}, {tg}, {_tuple(fns)})", node.loc,
-                   '.match("hit_all")')
-            check(out)
-            return out
-        self.w(depth, f"{out}: Any")
-        opened = False
-        for k, case in enumerate(node.cases):
-            what = _case_words(node, k)
-            if case.condition.kind == "else":
-                if opened:
-                    self.w(depth, "else:", case.loc, what)
-                    self.w(depth + 1, f"{out} = await {fns[k]}()")
-                else:
-                    self.w(depth, f"{out} = await {fns[k]}()", case.loc, what)
-                break
-            word = "elif" if opened else "if"
-            self.w(depth, f"{word} await _rt.hits(act, {n}, {k}, {v}, {sc}, {tg}):", case.loc, what)
-            self.w(depth + 1, f"{out} = await {fns[k]}()")
-            opened = True
-        else:
-            if opened:
-                self.w(depth, "else:")
-                self.w(depth + 1, f"{out} = {v}", node.end_loc or node.loc, "no case hit: the value passes through")
-            else:
-                self.w(depth, f"{out} = {v}", node.loc)
-        check(out)
-        return out
-
-    # -- assembling -------------------------------------------------------------------------
-
     def assemble(self) -> Runner:
-        ir, source = self.ir, self.source
-        flow_var = self.imports.name(source.module, source.flow_attr, "_flow")
-        bindings = []
-        for name, var in self.chunks.items():
-            attr = source.chunk_attrs.get(name)
-            if attr is not None:
-                local = self.imports.name(source.module, attr)
-                bindings.append(f"{var} = _rt.bind({flow_var}, {name!r}, {local})")
-            else:
-                bindings.append(f"{var} = _rt.bind({flow_var}, {name!r})")
-        descriptors = []
-        for node_id, (var, kind) in sorted(self.nodes.items()):
-            descriptors.append(f"{var} = _rt.{kind}_node(_engine, {node_id})" if kind != "node"
-                               else f"{var} = _rt.node(_engine, {node_id})")
+        main, source = self.main, self.source
+        ir = main.ir
+        main.flow_var = self.imports.name(source.module, source.flow_attr, "_flow")
+        setup = main.setup(f"_rt.engine_plan({main.flow_var}, __tfc_fingerprint__, {RUNNER_API})")
+        children = list(self.children.values())
+        for code in children:
+            setup += [
+                "",
+                f"# {code.label} ({code.file}:{code.ir.loc.line}): run inline by `to_sub_flow`",
+                f"{code.flow_var} = _rt.child_flow({self.via[id(code.flow)]})",
+                *code.setup(f"_rt.engine_plan({code.flow_var}, {fingerprint(code.ir)!r}, {RUNNER_API})"),
+            ]
         state_type = "Mapping[str, Any]"
         if ir.schemas.state is not None:
-            rendered = self.type_text(ir.schemas.state)
+            rendered = main.type_text(ir.schemas.state)
             if rendered != "Any":
                 state_type = rendered
-        input_type = self.type_text(ir.schemas.input) if ir.schemas.input is not None else "Any"
+        input_type = main.type_text(ir.schemas.input) if ir.schemas.input is not None else "Any"
         command = source.command or f"{source.module}:{source.flow_attr}"
-        head = banner(self.version, self.file, ir.name, command, self.fallbacks)
+        inline = [f"{c.label} ({c.file}:{c.ir.loc.line})" for c in children]
+        head = banner(self.version, main.file, ir.name, command, inline)
         head += [
             "from __future__ import annotations",
             "",
@@ -509,78 +179,36 @@ class _Emitter:
             "",
             f"__tfc_flow__ = {ir.name!r}",
             f"__tfc_fingerprint__ = {fingerprint(ir)!r}",
-            f"__tfc_flow_file__ = {self.file!r}",
+            f"__tfc_flow_file__ = {main.file!r}",
             "",
-            f"_engine = _rt.engine_plan({flow_var}, __tfc_fingerprint__, {RUNNER_API})",
-            *bindings,
-            *descriptors,
+            *setup,
         ]
         typed = []
         for block in self.typed:
             typed += ["", "", *block.split("\n")]
-        roots = ", ".join(f"{rid}: {fn}" for rid, fn in self.roots.items())
-        routes = self.routes()
-        tail = [
-            "",
-            "",
-            f"# Dispatch table: root id -> code. {routes}",
-            f"_ROOTS: dict[int, _rt.RootFn] = {{{roots}}}",
-            "_plan, _roots = _rt.runner_plan(_engine, _ROOTS)",
-            *(f"{var} = _rt.listener(_roots, {rid}, {k}, {self.listener_chunk(rid, k)!r})"
-              for (rid, k), var in self.listener_vars.items()),
-            *entry_points(ir.name, flow_var, input_type, state_type),
-        ]
+        tail = ["", "", *main.tables()]
+        for code in children:
+            tail += ["", *code.tables(), f"{code.prefix[:-1]} = _rt.ChildFlow({code.flow_var}, {code.prefix}plan)"]
+        tail += entry_points(ir.name, main.flow_var, input_type, state_type)
         out: list[str] = [*head, *typed]
         table: dict[int, int] = {}
-        for line in self.body:
-            text = "    " * line.depth + line.text if line.text else ""
-            comment = ""
-            if line.loc is not None and os.path.abspath(line.loc.file) == self.abs_file:
-                comment = f"{self.where(line.loc)} {line.note}".rstrip()
-                table[len(out) + 1] = line.loc.line
-            elif line.note:
-                comment = line.note
-            if comment:
-                text = f"{text}  # {comment}"
-            out.append(text)
+        for code in [main, *children]:
+            for line in code.body:
+                text = "    " * line.depth + line.text if line.text else ""
+                comment = ""
+                here = line.loc is not None and os.path.abspath(line.loc.file) == code.abs_file
+                if line.loc is not None and here:
+                    comment = f"{code.where(line.loc)} {line.note}".rstrip()
+                    if code.abs_file == main.abs_file:
+                        table[len(out) + 1] = line.loc.line
+                elif line.note:
+                    comment = line.note
+                if comment:
+                    text = f"{text}  # {comment}"
+                out.append(text)
         out += tail
         table_line = f"__tfc_lines__ = {{{', '.join(f'{k}: {v}' for k, v in sorted(table.items()))}}}"
         out += ["", "", "# runner line -> flow definition line", table_line]
-        return Runner(ir.name, "\n".join(out) + "\n", table, tuple(self.fallbacks))
-
-    def listener_chunk(self, root_id: int, k: int) -> str:
-        root = next(r for r in self.ir.roots if r.id == root_id)
-        return root.signals[k].name
-
-    def routes(self) -> str:
-        parts = []
-        for root in self.ir.roots:
-            fn = self.roots[root.id]
-            for s in root.signals:
-                label = "start" if s.kind == "start" else f"{s.kind} {s.name!r}"
-                parts.append(f"{label} -> {fn}")
-        for name in self.collections:
-            parts.append(f"collect {name!r} -> {self.roots[self.collections[name][0]]}")
-        return "; ".join(parts)
+        return Runner(ir.name, "\n".join(out) + "\n", table, tuple(inline))
 
 
-def _tuple(items: list[str]) -> str:
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _case_words(node: Branch, k: int) -> str:
-    cond = node.cases[k].condition
-    text = cond.text.rsplit(":", 1)[-1] if cond.kind == "callable" else cond.text
-    if node.form == "if":
-        if cond.kind == "else":
-            return ".else_condition()"
-        return f".{'if' if k == 0 else 'elif'}_condition({text})"
-    if cond.kind == "else":
-        return ".case_else()"
-    return f".case({text})"
-
-
-def _contains(node: Node, target: int) -> bool:
-    if node.id == target:
-        return True
-    return any(_contains(n, target) for n in node.next)

@@ -23,11 +23,13 @@ from ..dsl.data import TriggerFlowRuntimeData
 from ..errors import ExecutionError, FlowDefinitionError
 from ..ir.text import fingerprint
 from ..plan.nodes import BatchPlan, BranchPlan, Chain, ForEachPlan, ListenerFork, PlanNode, RootPlan, StepPlan
+from ..plan.subflow import SubFlowPlan
 from ..runtime.activation import Activation
 from ..runtime.background import run_sync
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.fanout import fan_out
 from ..runtime.markers import MISSING, PAUSED, Marker, Scope, Trigger
+from .child import ChildFlow as ChildFlow, sub_flow as sub_flow
 
 if TYPE_CHECKING:
     from ..dsl.flow import TriggerFlow
@@ -38,6 +40,7 @@ __all__ = (
     "RUNNER_API",
     "Activation",
     "Bound",
+    "ChildFlow",
     "Marker",
     "RootFn",
     "Scope",
@@ -47,6 +50,7 @@ __all__ = (
     "batch",
     "bind",
     "branch_node",
+    "child_flow",
     "collect",
     "create_execution",
     "end",
@@ -63,10 +67,11 @@ __all__ = (
     "runner_plan",
     "step_node",
     "sub_flow",
+    "sub_flow_node",
     "typed",
 )
 
-RUNNER_API = 1
+RUNNER_API = 2
 """The version of this module's API; a runner built for another version refuses to load."""
 
 RESULT_KEY = "$final_result"
@@ -155,6 +160,18 @@ def branch_node(plan: Plan, node_id: int) -> BranchPlan:
     found = plan.nodes[node_id]
     assert isinstance(found, BranchPlan), found
     return found
+
+
+def sub_flow_node(plan: Plan, node_id: int) -> SubFlowPlan:
+    """The engine's node for the `to_sub_flow` call *node_id*: capture, write_back, errors."""
+    found = plan.nodes[node_id]
+    assert isinstance(found, SubFlowPlan), found
+    return found
+
+
+def child_flow(node: SubFlowPlan) -> TriggerFlow[Any]:
+    """The child flow a `to_sub_flow` call runs (its runner code is in the same module)."""
+    return node.child
 
 
 def node(plan: Plan, node_id: int) -> PlanNode:
@@ -425,8 +442,3 @@ async def collect(act: Activation, name: str, branch_id: str, value: object, sco
 def typed() -> Any:
     """A value of any type, for the typed assignments runners keep under ``TYPE_CHECKING``."""
     raise AssertionError("runner type-checking code is not meant to run")
-
-
-async def sub_flow(act: Activation, node: PlanNode, value: object, scope: Scope, trigger: Trigger | None) -> Any:
-    """`to_sub_flow`: runs on the engine (capture, the child execution, write_back)."""
-    return await node.apply(act, value, scope, trigger)

@@ -14,7 +14,7 @@ __tfc_flow__ = 'batch'
 __tfc_fingerprint__ = '166c5bb2235da85b'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 1)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)

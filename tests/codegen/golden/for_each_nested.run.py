@@ -14,7 +14,7 @@ __tfc_flow__ = 'for_each_nested'
 __tfc_fingerprint__ = 'b08fa6164e015314'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 1)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_remember = _rt.bind(_flow, 'remember', remember)
 _k_total = _rt.bind(_flow, 'total', total)

@@ -24,7 +24,7 @@ __tfc_flow__ = 'research_report'
 __tfc_fingerprint__ = 'de5857e60a27545d'
 __tfc_flow_file__ = 'examples/research_report/flow.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 1)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
 _k_normalize = _rt.bind(_flow, 'normalize', normalize)
 _k_fetch_facts = _rt.bind(_flow, 'fetch_facts', fetch_facts)
 _k_fetch_risks = _rt.bind(_flow, 'fetch_risks', fetch_risks)

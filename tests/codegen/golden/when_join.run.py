@@ -14,7 +14,7 @@ __tfc_flow__ = 'when_join'
 __tfc_fingerprint__ = 'ac2ae3e72ebcfbf5'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 1)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
 _k_emit_both = _rt.bind(_flow, 'emit_both', emit_both)
 _k_show = _rt.bind(_flow, 'show', show)
 _k_show_or = _rt.bind(_flow, 'show_or', show)
