@@ -8,6 +8,8 @@ value before it. This plugin sharpens the rest, in the editor:
   the parent's and the child's schemas, pointing at the wrong segment with a did-you-mean,
   and ``Paths[State]`` checks module-level path constants where they are defined;
 * ``when({"runtime_data": key})`` checks the key and types the value;
+* ``.to(chunk)`` keeps the state and the chunk's output when the chunk's types hold an
+  ``Any`` (plain mypy then gives ``Process[Any, Any]``);
 * errors carry ``tfc-<name>`` codes from the registry `tfc check` uses, with its messages.
 
 Every type the plugin adds is ``Any`` (or ``str``) to other checkers. Enable it with::

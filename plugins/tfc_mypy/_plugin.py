@@ -19,6 +19,7 @@ from mypy.types import Type
 
 from ._batch import on_batch
 from ._chunks import on_chunk_call, on_chunk_decorator_call, on_chunk_init, on_flow_init
+from ._edges import on_to
 from ._paths import analyze_paths, on_to_sub_flow
 from ._types import CHUNK, CHUNK_DECORATOR, FLOW, PROCESS
 from ._when import on_when
@@ -29,6 +30,8 @@ _METHOD_HOOKS: Final[Mapping[str, Callable[[MethodContext], Type]]] = MappingPro
     {
         f"{FLOW}.chunk": on_chunk_call,
         f"{CHUNK_DECORATOR}.__call__": on_chunk_decorator_call,
+        f"{FLOW}.to": on_to,
+        f"{PROCESS}.to": on_to,
         f"{FLOW}.batch": on_batch,
         f"{PROCESS}.batch": on_batch,
         f"{FLOW}.to_sub_flow": on_to_sub_flow,

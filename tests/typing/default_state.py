@@ -73,8 +73,9 @@ assert_type(flow.to(count), Process[State, int])
 assert_type(flow.to(count).to(halve), Process[State, float])
 assert_type(flow.to(named_count).to(halve), Process[State, float])
 assert_type(flow.to(sync_count).to(halve), Process[State, float])
-# (Still imprecise with mypy: `.to(parse)`, a chunk whose own types hold an Any. A chunk is
-# also callable, so mypy finds `.to()`'s function overloads matching too, and gives up.)
+# (Still imprecise with plain mypy: `.to(parse)`, a chunk whose own types hold an Any. A
+# chunk is also callable, so mypy finds `.to()`'s function overloads matching too, and gives
+# up; the plugin types it: tests/plugin/cases/to_edges.py.)
 
 
 # Plain functions as steps: the same, for `TriggerFlow.to` and `Process.to`.
