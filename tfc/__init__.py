@@ -7,8 +7,8 @@ first runs, the compiler checks its IR (one registry of diagnostic codes, shared
 opens anyio task groups, events route through tables. The engine runs that plan on anyio
 (asyncio or trio), with state, resources, a runtime stream, interrupts and snapshots.
 
-The names below load on first use (PEP 562), so ``import tfc.mypy`` (the mypy plugin),
-``tfc.diagnostics`` and the CLI's light commands never import the engine or anyio;
+The names below load on first use (PEP 562), so importing a submodule such as
+``tfc.mypy`` (the mypy plugin) or ``tfc.diagnostics`` loads neither the engine nor anyio;
 ``from tfc import TriggerFlow`` loads what it names, as a plain import would.
 """
 
