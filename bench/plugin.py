@@ -1,6 +1,6 @@
 """Time mypy on a synthetic module of 100 flows, with and without the tfc plugin.
 
-    python -m bench.plugin [--flows N] [--runs N] [--keep DIR]
+    python -m bench.plugin [--flows N] [--runs N] [--keep DIR] [--no-bytecode-cache]
 
 The module has, per flow, a TypedDict state, four named chunks, a `batch`, a
 `when({"runtime_data": ...})`, a `to_sub_flow` with capture and write_back paths and a
