@@ -239,3 +239,74 @@ def test_a_wrong_write_back_value_type_is_a_mypy_error_mapped_to_the_sub_flow_li
     flow_line = next(i for i, text in enumerate(SUB_FLOW.splitlines(), 1) if "to_sub_flow(" in text)
     assert table[runner_line] == flow_line
 
+
+
+NESTED = '''
+from typing import TypedDict
+
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+
+
+class Report(TypedDict):
+    title: str
+    words: int
+
+
+grandchild = TriggerFlow(name="grandchild", input=str)
+
+
+@grandchild.chunk
+async def count(data: TriggerFlowRuntimeData[str]) -> int:
+    return len(data.value.split())
+
+
+grandchild.to(count).end()
+
+child = TriggerFlow(name="child", input=str, result=Report)
+
+
+@child.chunk
+async def title(data: TriggerFlowRuntimeData[str]) -> str:
+    return data.value.title()
+
+
+@child.chunk
+async def report(data: TriggerFlowRuntimeData[str]) -> Report:
+    return {"title": data.value, "words": 0}
+
+
+child.to(title).to(report).end()
+child.to_sub_flow(grandchild)
+
+flow = TriggerFlow(name="parent", input=str)
+
+
+@flow.chunk
+async def clean(data: TriggerFlowRuntimeData[str]) -> str:
+    return data.value.strip()
+
+
+flow.to(clean).to_sub_flow(child).to_sub_flow(grandchild, capture={"input": "value.title"}).end()
+'''
+
+
+def test_mypy_strict_passes_on_a_runner_with_nested_inline_sub_flows(package: Path) -> None:
+    path, _ = _build(package, "tc_nested", NESTED, checked=True)
+    source = path.read_text()
+    assert "async def _sub1_root_" in source and "async def _sub2_root_" in source
+    assert "async def _sub3_root_" not in source  # the grandchild's code is shared by its two calls
+    assert "v: str, scope: Scope" in source.split("async def _sub1_root_")[1].split("\n")[0]
+    assert _mypy(package, path) == ([], 0)
+
+
+def test_a_wrong_value_type_inside_a_child_flow_is_a_mypy_error_mapped_to_the_child_line(package: Path) -> None:
+    wrong = NESTED.replace("async def report(data: TriggerFlowRuntimeData[str])", "async def report(data: TriggerFlowRuntimeData[int])")
+    path, table = _build(package, "tc_nested_bad", wrong, checked=False)
+    lines, status = _mypy(package, path)
+    assert status == 1 and len(lines) == 1, lines
+    found = re.match(r".*tc_nested_bad_runner\.py:(\d+): error: (.*)", lines[0])
+    assert found is not None, lines
+    assert 'incompatible type "str"; expected "int"' in found.group(2)
+    runner_line = int(found.group(1))
+    assert "_sub1_k_report(" in path.read_text().splitlines()[runner_line - 1]
+    assert table[runner_line] == wrong.splitlines().index("child.to(title).to(report).end()") + 1

@@ -26,6 +26,7 @@ from ..dsl.paths import assign
 from ..errors import ChunkError, ExecutionError
 from ..runtime.activation import CURRENT, Activation
 from ..runtime.execution import TriggerFlowExecution
+from ..runtime.interrupts import InterruptBook
 from ..runtime.markers import MISSING, START_TRIGGER, Scope, Trigger
 from ..runtime.state import StateStore, copy_value
 from ..runtime.stream import RuntimeStream
@@ -162,19 +163,23 @@ class ChildExecution(TriggerFlowExecution):
                     work.scopes.discard(scope)
         finally:
             work.tasks -= 1
-            idle = work.idle
-            if idle is not None and not work.tasks:
-                work.idle = None
-                idle.set()
+            changed = work.changed
+            if changed is not None:  # the waiter looks again at each end, as the engine's does
+                work.changed = None
+                changed.set()
 
     async def _settle(self) -> None:
-        """Wait until the tracked work of the run has finished."""
+        """Wait until the tracked work of the run has finished.
+
+        Woken at every task's end, like `TriggerFlowExecution` waiting for a borrowed task
+        group's work: the same wake-ups give the same interleaving on trio's scheduler.
+        """
         work = self._child_work
         while work is not None and work.tasks:
-            idle = work.idle
-            if idle is None:
-                idle = work.idle = anyio.Event()
-            await idle.wait()
+            changed = work.changed
+            if changed is None:
+                changed = work.changed = anyio.Event()
+            await changed.wait()
 
     async def _stop(self, phase: str) -> None:
         """The run failed or was cancelled: cancel its tracked work and wait for it."""
@@ -200,11 +205,11 @@ class ChildExecution(TriggerFlowExecution):
 class _Work:
     """What a child run started besides its steps: tracked tasks, or a stream."""
 
-    __slots__ = ("idle", "scopes", "stopped", "stream", "tasks")
+    __slots__ = ("changed", "scopes", "stopped", "stream", "tasks")
 
     def __init__(self) -> None:
         self.tasks = 0
-        self.idle: anyio.Event | None = None
+        self.changed: anyio.Event | None = None
         self.scopes: set[anyio.CancelScope] = set()
         self.stopped = False
         self.stream = False
@@ -222,6 +227,7 @@ _CHEAP: dict[str, Callable[[ChildExecution], object]] = {
     "stream": _stream,
     "bridge": lambda run: run._child_parent.execution.put_into_stream,
     "flow_data": lambda run: run.flow._flow_data,
+    "interrupts": InterruptBook,  # emitting an event looks here for interrupts to resolve
     "skip_exceptions": lambda run: run.flow.skip_exceptions,
     "_own_resources": lambda run: {},
 }
