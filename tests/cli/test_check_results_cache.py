@@ -236,3 +236,39 @@ def test_a_module_that_appears_outside_the_checked_files_is_seen(project: Make, 
     status, out, mode = _check(tfc, "app")
     assert (status, mode) == (1, "whole")
     assert "TFC401" in out
+
+
+def _truncate(entry: list[object]) -> str:
+    return json.dumps(entry)[:-20]
+
+
+def _unknown_class(entry: list[object]) -> str:
+    return json.dumps([entry[0], [999, *entry[1][1:]]])  # type: ignore[index]
+
+
+def _wrong_arity(entry: list[object]) -> str:
+    return json.dumps([entry[0], [*entry[1], None]])  # type: ignore[misc]
+
+
+def _unknown_tag(entry: list[object]) -> str:
+    return json.dumps([entry[0], ["q", entry[1]]])
+
+
+@pytest.mark.parametrize("damage", [_truncate, _unknown_class, _wrong_arity, _unknown_tag])
+def test_the_summary_cache_is_json_and_a_damaged_entry_is_read_again(
+    app: Path, tfc: Run, damage: Callable[[list[object]], str]
+) -> None:
+    _write(app, "app/chunks.py", _chunks(out="int", value="1"))
+    for path in (app / "app").glob("*.py"):  # recent files are not cached by stamp
+        os.utime(path, ns=(0, path.stat().st_mtime_ns - 10_000_000_000))
+    first = _check(tfc)[1]
+    cache = app / ".tfc_cache"
+    assert not list(cache.rglob("*.pickle"))
+    entries = list(cache.glob("index-*/*.json"))
+    assert len(entries) == 5
+    for entry in entries:
+        entry.write_text(damage(json.loads(entry.read_text())))
+    (cache / "results-1.json").unlink()
+    status, out, err = tfc("check", "--output-format", "concise", "--statistics")
+    assert out == first
+    assert "5 read, 0 cached" in err

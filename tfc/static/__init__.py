@@ -182,8 +182,8 @@ def check_paths(
     """Check every flow in the ``.py`` files under *paths* without importing them.
 
     With the cache on, results come from ``<root>/.tfc_cache`` as far as they still hold
-    (see `incremental.py`); `CheckResult.flows` is then empty unless *need_flows* asks
-    for them (which runs everything).
+    (see `incremental.py`). `CheckResult.flows` is empty unless *need_flows* asks for the
+    flows (which runs everything): keeping them alive costs more than finding them.
 
     Args:
         root: The project root (default: the folder of the nearest ``pyproject.toml``).

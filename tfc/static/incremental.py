@@ -100,7 +100,7 @@ def check_project(project: Project, files: Sequence[SourceFile], *, need_flows: 
                 except Fallback:
                     outcome = None
     if outcome is None:
-        outcome, state = _whole(project, files, digests)
+        outcome, state = _whole(project, files, digests, need_flows)
     if cache_dir is not None and unique and state is not None:
         _unstamp_recent(state)
         save_results(cache_dir, project.root, state)
@@ -168,7 +168,10 @@ def _finder(project: Project) -> object:
 
 
 def _whole(
-    project: Project, files: Sequence[SourceFile], digests: dict[str, tuple[str, tuple[int, int]]]
+    project: Project,
+    files: Sequence[SourceFile],
+    digests: dict[str, tuple[str, tuple[int, int]]],
+    need_flows: bool,
 ) -> tuple[Outcome, CacheState]:
     from . import StaticFlow, run_flow_checks
     from .analysis import run_units
@@ -204,7 +207,7 @@ def _whole(
         if ir.loc.file in checked
     ]
     state = CacheState(run.units, list(tracker.flags), sorted(run.missing))
-    return Outcome(merge(run.units), _flow_count(run.units), list(flows), "whole", len(run.units)), state
+    return Outcome(merge(run.units), _flow_count(run.units), list(flows) if need_flows else None, "whole", len(run.units)), state
 
 
 def _partial(

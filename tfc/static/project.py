@@ -3,9 +3,11 @@
 Files are found under the given paths (``.py`` files, skipping virtual environments,
 caches and anything excluded); each gets the module name Python would import it under,
 counted from the project root (the folder of the nearest ``pyproject.toml``; a ``src/``
-layout is understood). Summaries are cached per file in ``.tfc_cache/`` under the root,
-keyed by the file's size and modification time, so a second run re-reads only the files
-that changed. Indexing many files uses a process pool.
+layout is understood). Summaries are cached per file in ``.tfc_cache/`` under the root as
+JSON (`codec.py`; never pickle, as a cache folder may come from anyone), keyed by tfc's
+version, the file's size and modification time, so a second run re-reads only the files
+that changed; a cache file that cannot be read is ignored and rewritten. Indexing many
+files uses a process pool (worker results come back pickled: they never touch the disk).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import hashlib
+import json
 import os
 import pickle
 import time
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ir.nodes import Loc
-from . import syntax
+from . import codec, syntax
 from .syntax import ModuleSummary
 
 __all__ = ("CACHE_DIR", "RECENT_NS", "Project", "SourceFile", "discover", "find_root", "module_name")
@@ -31,7 +34,7 @@ __all__ = ("CACHE_DIR", "RECENT_NS", "Project", "SourceFile", "discover", "find_
 CACHE_DIR = ".tfc_cache"
 RECENT_NS = 2_000_000_000
 """Files modified this recently (ns) are not cached by their stamp: it may not change on the next write."""
-_CACHE_FORMAT = "index-3"
+_CACHE_FORMAT = "index-4"
 _SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", CACHE_DIR}
 )
@@ -143,6 +146,13 @@ def _dumps(value: object) -> bytes:
     return buffer.getvalue()
 
 
+def _version() -> str:
+    """What a cached summary must have been written by: tfc's version and its summary classes."""
+    from .. import __version__
+
+    return f"{__version__}/{codec.SCHEMA}"
+
+
 def _prepare_worker() -> None:
     """Import the indexer, then keep what importing made out of the collector's full passes."""
     import gc
@@ -232,20 +242,20 @@ class Project:
     def _cache_file(self, f: SourceFile) -> Path | None:
         if self.cache_dir is None:
             return None
-        return self.cache_dir / (hashlib.sha1(str(f.path).encode()).hexdigest() + ".pickle")
+        return self.cache_dir / (hashlib.sha1(str(f.path).encode()).hexdigest() + ".json")
 
     def _read_cache(self, f: SourceFile, stamp: tuple[int, int]) -> ModuleSummary | None:
         target = self._cache_file(f)
         if target is None:
             return None
         try:
-            with open(target, "rb") as handle:
-                key, summary = pickle.load(handle)  # noqa: S301 - our own cache files
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
+            with open(target, encoding="utf-8") as handle:
+                key, data = json.load(handle)
+            if key != [_version(), *stamp, f.display, f.module, f.is_package]:
+                return None
+            return codec.load_summary(data)
+        except (OSError, ValueError, TypeError, RecursionError):
             return None
-        if key != (stamp, f.display, f.module, f.is_package) or not isinstance(summary, ModuleSummary):
-            return None
-        return summary
 
     def _write_cache(self, f: SourceFile, stamp: tuple[int, int], summary: ModuleSummary) -> None:
         target = self._cache_file(f)
@@ -258,8 +268,9 @@ class Project:
                 (top / ".gitignore").write_text("# created by tfc check\n*\n")
                 (top / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                handle.write(_dumps(((stamp, f.display, f.module, f.is_package), summary)))
+            text = json.dumps([[_version(), *stamp, f.display, f.module, f.is_package], codec.dump_summary(summary)])
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(text)
             os.replace(tmp, target)
-        except OSError:
+        except (OSError, ValueError):
             pass
