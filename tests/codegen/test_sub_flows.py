@@ -156,9 +156,12 @@ async def test_a_sub_flow_runs_inline_like_the_engine(flow: TriggerFlow[Any], va
 
 async def test_a_child_that_only_computes_and_uses_state_creates_no_execution(monkeypatch: pytest.MonkeyPatch) -> None:
     parent = TriggerFlow(name="no_children")
-    parent.to_sub_flow(pure_child()).to_sub_flow(stateful_child(), capture={"input": "value", "state": {"seed": "value"}}).to_sub_flow(
-        tracked_child(), write_back={"value": "snapshot.went"}
-    ).to_sub_flow(emitting_child())
+    (
+        parent.to_sub_flow(pure_child())
+        .to_sub_flow(stateful_child(), capture={"input": "value", "state": {"seed": "value"}})
+        .to_sub_flow(tracked_child(), write_back={"value": "snapshot.went"})
+        .to_sub_flow(emitting_child())
+    )
     runner = load_runner(parent)
     made: list[str] = []
     original = TriggerFlowExecution.__init__

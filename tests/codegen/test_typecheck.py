@@ -300,7 +300,7 @@ def test_mypy_strict_passes_on_a_runner_with_nested_inline_sub_flows(package: Pa
 
 
 def test_a_wrong_value_type_inside_a_child_flow_is_a_mypy_error_mapped_to_the_child_line(package: Path) -> None:
-    wrong = NESTED.replace("async def report(data: TriggerFlowRuntimeData[str])", "async def report(data: TriggerFlowRuntimeData[int])")
+    wrong = NESTED.replace("report(data: TriggerFlowRuntimeData[str])", "report(data: TriggerFlowRuntimeData[int])")
     path, table = _build(package, "tc_nested_bad", wrong, checked=False)
     lines, status = _mypy(package, path)
     assert status == 1 and len(lines) == 1, lines

@@ -122,7 +122,7 @@ class ChildExecution(TriggerFlowExecution):
         for name, value in kept.items():
             object.__setattr__(self, name, value)
         if "bridge" not in kept:
-            self.bridge = self._child_parent.execution.put_into_stream
+            self.bridge = _bridge(self)
         self.started = True
         self.started_at = self.created_at
         try:
@@ -220,12 +220,17 @@ def _stream(run: ChildExecution) -> RuntimeStream:
     if work is None:
         work = run._child_work = _Work()
     work.stream = True  # stopped when the run closes
+    run.bridge = _bridge(run)  # read right after: a put forwards each item to the parent
     return RuntimeStream()
+
+
+def _bridge(run: ChildExecution) -> Callable[[object], object]:
+    return run._child_parent.execution.put_into_stream
 
 
 _CHEAP: dict[str, Callable[[ChildExecution], object]] = {
     "stream": _stream,
-    "bridge": lambda run: run._child_parent.execution.put_into_stream,
+    "bridge": _bridge,
     "flow_data": lambda run: run.flow._flow_data,
     "interrupts": InterruptBook,  # emitting an event looks here for interrupts to resolve
     "skip_exceptions": lambda run: run.flow.skip_exceptions,

@@ -139,6 +139,36 @@ class Module:
             return {name: (module, attr) if attr else None for name, attr in self.source.chunk_attrs.items()}
         return self.source.child_chunks.get(id(code.flow), {})
 
+    def setup(self, code: FlowCode, engine_expr: str) -> list[str]:
+        """The lines that bind *code*'s engine plan, chunks and node descriptors."""
+        engine = f"{code.prefix}engine"
+        lines = [f"{engine} = {engine_expr}"]
+        attrs = self.chunk_attrs(code)
+        for name, var in code.chunks.items():
+            found = attrs.get(name)
+            if found is not None:
+                local = self.imports.name(*found)
+                lines.append(f"{var} = _rt.bind({code.flow_var}, {name!r}, {local})")
+            else:
+                lines.append(f"{var} = _rt.bind({code.flow_var}, {name!r})")
+        for node_id, (var, kind) in sorted(code.nodes.items()):
+            helper = "node" if kind == "node" else f"{kind}_node"
+            lines.append(f"{var} = _rt.{helper}({engine}, {node_id})")
+        return lines
+
+    def tables(self, code: FlowCode) -> list[str]:
+        """The dispatch table, the runner plan and the listener forks of *code*'s flow."""
+        p = code.prefix
+        roots = ", ".join(f"{rid}: {fn}" for rid, fn in code.roots.items())
+        head = "Dispatch table" if code is self.main else f"Dispatch table of {code.label}"
+        return [
+            f"# {head}: root id -> code. {_routes(code)}",
+            f"{p}ROOTS: dict[int, _rt.RootFn] = {{{roots}}}",
+            f"{p}plan, {p}roots = _rt.runner_plan({p}engine, {p}ROOTS)",
+            *(f"{var} = _rt.listener({p}roots, {rid}, {k}, {_listened(code, rid, k)!r})"
+              for (rid, k), var in code.listener_vars.items()),
+        ]
+
     # -- the module -------------------------------------------------------------------------
 
     def build(self) -> Runner:
@@ -149,14 +179,14 @@ class Module:
         main, source = self.main, self.source
         ir = main.ir
         main.flow_var = self.imports.name(source.module, source.flow_attr, "_flow")
-        setup = main.setup(f"_rt.engine_plan({main.flow_var}, __tfc_fingerprint__, {RUNNER_API})")
+        setup = self.setup(main, f"_rt.engine_plan({main.flow_var}, __tfc_fingerprint__, {RUNNER_API})")
         children = list(self.children.values())
         for code in children:
             setup += [
                 "",
                 f"# {code.label} ({code.file}:{code.ir.loc.line}): run inline by `to_sub_flow`",
                 f"{code.flow_var} = _rt.child_flow({self.via[id(code.flow)]})",
-                *code.setup(f"_rt.engine_plan({code.flow_var}, {fingerprint(code.ir)!r}, {RUNNER_API})"),
+                *self.setup(code, f"_rt.engine_plan({code.flow_var}, {fingerprint(code.ir)!r}, {RUNNER_API})"),
             ]
         state_type = "Mapping[str, Any]"
         if ir.schemas.state is not None:
@@ -186,9 +216,9 @@ class Module:
         typed = []
         for block in self.typed:
             typed += ["", "", *block.split("\n")]
-        tail = ["", "", *main.tables()]
+        tail = ["", "", *self.tables(main)]
         for code in children:
-            tail += ["", *code.tables(), f"{code.prefix[:-1]} = _rt.ChildFlow({code.flow_var}, {code.prefix}plan)"]
+            tail += ["", *self.tables(code), f"{code.prefix[:-1]} = _rt.ChildFlow({code.flow_var}, {code.prefix}plan)"]
         tail += entry_points(ir.name, main.flow_var, input_type, state_type)
         out: list[str] = [*head, *typed]
         table: dict[int, int] = {}
@@ -212,3 +242,18 @@ class Module:
         return Runner(ir.name, "\n".join(out) + "\n", table, tuple(inline))
 
 
+def _listened(code: FlowCode, root_id: int, k: int) -> str:
+    root = next(r for r in code.ir.roots if r.id == root_id)
+    return root.signals[k].name
+
+
+def _routes(code: FlowCode) -> str:
+    parts = []
+    for root in code.ir.roots:
+        fn = code.roots[root.id]
+        for s in root.signals:
+            label = "start" if s.kind == "start" else f"{s.kind} {s.name!r}"
+            parts.append(f"{label} -> {fn}")
+    for name in code.collections:
+        parts.append(f"collect {name!r} -> {code.roots[code.collections[name][0]]}")
+    return "; ".join(parts)

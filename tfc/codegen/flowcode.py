@@ -44,7 +44,7 @@ class Line:
 
 
 class FlowCode:
-    """The root functions, descriptors and tables of one flow (see the module docstring).
+    """The root functions of one flow, and the chunks, nodes and roots they use (see the module docstring).
 
     Args:
         module: The runner module being written.
@@ -446,54 +446,6 @@ class FlowCode:
                 self.w(depth, f"{out} = {v}", node.loc)
         check(out)
         return out
-
-    # -- module-level parts ------------------------------------------------------------------
-
-    def setup(self, engine_expr: str) -> list[str]:
-        """The lines that bind this flow's engine plan, chunks and node descriptors."""
-        engine = f"{self.prefix}engine"
-        lines = [f"{engine} = {engine_expr}"]
-        attrs = self.module.chunk_attrs(self)
-        for name, var in self.chunks.items():
-            found = attrs.get(name)
-            if found is not None:
-                local = self.module.imports.name(*found)
-                lines.append(f"{var} = _rt.bind({self.flow_var}, {name!r}, {local})")
-            else:
-                lines.append(f"{var} = _rt.bind({self.flow_var}, {name!r})")
-        for node_id, (var, kind) in sorted(self.nodes.items()):
-            helper = "node" if kind == "node" else f"{kind}_node"
-            lines.append(f"{var} = _rt.{helper}({engine}, {node_id})")
-        return lines
-
-    def tables(self) -> list[str]:
-        """The dispatch table, the runner plan and the listener forks of this flow."""
-        p = self.prefix
-        roots = ", ".join(f"{rid}: {fn}" for rid, fn in self.roots.items())
-        head = "Dispatch table" if p == "_" else f"Dispatch table of {self.label}"
-        return [
-            f"# {head}: root id -> code. {self.routes()}",
-            f"{p}ROOTS: dict[int, _rt.RootFn] = {{{roots}}}",
-            f"{p}plan, {p}roots = _rt.runner_plan({p}engine, {p}ROOTS)",
-            *(f"{var} = _rt.listener({p}roots, {rid}, {k}, {self.listener_chunk(rid, k)!r})"
-              for (rid, k), var in self.listener_vars.items()),
-        ]
-
-    def listener_chunk(self, root_id: int, k: int) -> str:
-        root = next(r for r in self.ir.roots if r.id == root_id)
-        return root.signals[k].name
-
-    def routes(self) -> str:
-        parts = []
-        for root in self.ir.roots:
-            fn = self.roots[root.id]
-            for s in root.signals:
-                label = "start" if s.kind == "start" else f"{s.kind} {s.name!r}"
-                parts.append(f"{label} -> {fn}")
-        for name in self.collections:
-            parts.append(f"collect {name!r} -> {self.roots[self.collections[name][0]]}")
-        return "; ".join(parts)
-
 
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"

@@ -1,9 +1,10 @@
 """The fixed parts of a runner module: its banner and its entry points.
 
 The banner says where the runner came from, that it is generated, which child flows it
-runs inline and what runs on the engine (resumes after a pause). The entry points are ``run`` (like ``flow.async_start``: the close
-snapshot), ``run_sync`` and ``create_execution`` (an execution running the runner's code,
-for emitting into, pausing, resuming, saving and loading).
+runs inline and what runs on the engine (resumes after a pause). The entry points are
+``run`` (like ``flow.async_start``: the close snapshot), ``run_sync`` and
+``create_execution`` (an execution running the runner's code, for emitting into, pausing,
+resuming, saving and loading).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A runner module (see `tfc.codegen.emit`) replaces the engine's interpretation of
 with straight-line code, but runs inside a real `TriggerFlowExecution`: state, resources,
 the runtime stream, `emit`, `when` routing and interrupts are the engine's own. The runner
 hands its generated root functions to `runner_plan`, which returns the engine's plan with
-every routing table pointing at generated code instead of plan chains.
+every routing table pointing at generated code instead of plan chains. A `to_sub_flow` call
+runs the child flow's generated code inline (`sub_flow`, from `tfc.codegen.child`) in a
+child execution that is only made as far as the child's chunks need it.
 
 Everything here mirrors one piece of `tfc.plan.nodes` (the step call, the for_each item
 rule, hit_first/hit_all routing, joins) so that a runner and the engine give the same
