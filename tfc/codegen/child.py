@@ -3,11 +3,12 @@
 The engine runs a `to_sub_flow` step by creating, starting and closing a child
 `TriggerFlowExecution`. A runner instead awaits the child's generated start code directly
 (`sub_flow`), inside a `ChildExecution`: a real execution of the child flow of which only
-what a plain step needs is made up front (its state, plan, resources and limiter). The
-rest (ids, interrupt book, stream, timestamps...) is made the first time anything reads
-it, with the execution's own constructor, so a chunk that looks at ``data.execution``,
-pauses or emits sees exactly the execution the engine would have given it, and a child
-that only computes a value pays for none of it.
+what a plain step needs is made up front (its state, plan and limiter). The stream,
+resources, flow data and interrupt book are made on their own when first used; the rest
+(ids, status, timestamps...) is made the first time anything reads it, with the
+execution's own constructor, so a chunk that looks at ``data.execution`` or pauses sees
+exactly the execution the engine would have given it, and a child that only computes,
+uses its state, streams or emits pays for none of it.
 
 Everything around the run is the engine's own code: capture paths are read and write_back
 is applied by the call's `SubFlowPlan`, child failures are wrapped by it into the same
@@ -18,7 +19,7 @@ the engine does, so the resume continues on the engine.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -51,13 +52,11 @@ class ChildFlow:
             ``None`` when START goes to several roots or through a join (dispatched).
     """
 
-    __slots__ = ("flow", "flow_data", "plan", "skip_exceptions", "start")
+    __slots__ = ("flow", "plan", "start")
 
     def __init__(self, flow: TriggerFlow[Any], plan: Plan) -> None:
         self.flow = flow
         self.plan = plan
-        self.flow_data = flow._flow_data
-        self.skip_exceptions = flow.skip_exceptions
         self.start: StartFn | None = None
         if len(plan.start) == 1:
             root = plan.start[0][0]
