@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..ir.nodes import FlowIR
 from .facts import StaticFacts
-from .resolve import Finder, Resolution, _Interpreter
+from .modules import Finder
+from .resolve import Resolution, _Interpreter
 from .snapshot import encode_names, interface_hash
 from .syntax import ModuleSummary
 from .units import UnitData, UnitTracker, syntax_diagnostic, unit_facts

@@ -99,6 +99,8 @@ def check_project(project: Project, files: Sequence[SourceFile], *, need_flows: 
                     outcome, state = _partial(state, project, files, digests, changed)
                 except Fallback:
                     outcome = None
+                except Exception:  # noqa: BLE001 - a cache that breaks a partial run is ignored
+                    outcome = None
     if outcome is None:
         outcome, state = _whole(project, files, digests, need_flows)
     if cache_dir is not None and unique and state is not None:

@@ -10,13 +10,17 @@ What cannot be followed is reported as a ``TFC9xx`` information diagnostic: buil
 inside loops or conditionals, names that resolve to nothing, computed arguments. Functions
 that create a flow but are never called by module code are interpreted on their own (their
 parameters unknown), so flows built by ``build_flow()`` factories are checked too.
+
+Imports and reads of other modules' names are `modules.ModuleLoader`'s part; with a
+tracker (`units.Tracker`) each module's reads, reports and calls are recorded so its
+results can be cached and re-run on their own.
 """
 
 from __future__ import annotations
 
 import builtins
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +29,7 @@ from ..diagnostics import Code, Diagnostic, Location
 from ..dsl.graph import GraphRecorder
 from ..ir.nodes import FlowIR, Loc, Schemas
 from .builder import FLOW_METHODS, PROCESS_METHODS, Builder
+from .modules import Finder, ModuleLoader, _Return, _Scope
 from .syntax import (
     HIDDEN_STARTS,
     Assign,
@@ -99,23 +104,6 @@ class Resolution:
 _SCHEMA_ROLES = ("state", "input", "result", "stream", "resources")
 
 
-class _Return(Exception):
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-
-@dataclass(eq=False)
-class _Scope:
-    vars: dict[str, object]
-    module: str
-    parent: _Scope | None = None
-    is_function: bool = False
-
-
-Finder = Callable[[str], "ModuleSummary | None"]
-"""Reads a project module that is not among the checked files (for imports), or None."""
-
-
 def resolve(
     summaries: Iterable[ModuleSummary], find: Finder | None = None, tracker: Tracker | None = None
 ) -> Resolution:
@@ -129,7 +117,7 @@ def resolve(
     return _Interpreter({s.module: s for s in summaries}, find, tracker).run()
 
 
-class _Interpreter:
+class _Interpreter(ModuleLoader):
     def __init__(self, summaries: dict[str, ModuleSummary], find: Finder | None, tracker: Tracker | None = None) -> None:
         self.summaries = dict(summaries)
         self.checked = list(summaries)
@@ -163,22 +151,6 @@ class _Interpreter:
         self.diagnostics.append(diagnostic)
         if self.tracker is not None:
             self.tracker.diagnostic(unit, diagnostic)
-
-    def read(self, module: str, env: dict[str, object], key: str) -> object:
-        """*key* of *module*'s names, as read by the running unit."""
-        value = env[key]
-        if self.tracker is not None:
-            unit = self.units[-1] if self.units else module
-            if unit != module:
-                value = self.tracker.read(unit, module, key, value)
-        return value
-
-    def env_of(self, module: str) -> dict[str, object] | None:
-        """*module*'s names, reading it now if an earlier run knew it (facts' lookups)."""
-        env = self.globals.get(module)
-        if env is None and self.tracker is not None and self.tracker.is_module(module):
-            env = self.load(module)
-        return env
 
     def info(self, code: Code, message: str, loc: Loc) -> None:
         self.report(code, message, loc, None)
@@ -221,59 +193,6 @@ class _Interpreter:
             elif isinstance(stmt, Block):
                 for inner in stmt.bodies:
                     self.find_starts(inner, module, env)
-
-    def load(self, name: str) -> dict[str, object]:
-        found = self.globals.get(name)
-        if found is not None:
-            if name in self.loading and self.tracker is not None:
-                self.tracker.flag(f"import cycle through {name}")
-            return found
-        if self.tracker is not None:
-            snapshot = self.tracker.snapshot(name)
-            if snapshot is not None:
-                self.globals[name] = snapshot
-                return snapshot
-            if self.stack:
-                self.tracker.flag(f"{name} is first imported inside a function")
-        env: dict[str, object] = {"__name__": name}
-        self.globals[name] = env
-        summary = self.summaries.get(name) if self.has_module(name) else None
-        if summary is None or summary.syntax_error is not None:
-            return env
-        parent = name.rpartition(".")[0]
-        if parent and self.has_module(parent):
-            self.load(parent)
-        self.loading.add(name)
-        self.units.append(name)
-        saved = self.dynamic, self.sandbox
-        self.dynamic, self.sandbox = None, 0
-        try:
-            self.exec_block(summary.body, _Scope(env, name))
-        except _Return:
-            pass
-        finally:
-            self.dynamic, self.sandbox = saved
-            self.loading.discard(name)
-            self.units.pop()
-        if parent and parent in self.globals:
-            self.globals[parent].setdefault(name.rpartition(".")[2], ModuleVal(name))
-        return env
-
-    def has_module(self, name: str) -> bool:
-        if name == "tfc" or name.startswith("tfc."):
-            return False  # tfc itself is the library, never part of the checked project
-        if name in self.summaries or (self.tracker is not None and self.tracker.is_module(name)):
-            return True
-        if self.find is None or name in self.missing or not name:
-            return False
-        found = self.find(name)
-        if found is None:
-            self.missing.add(name)
-            return False
-        self.summaries[name] = found
-        if self.tracker is not None:
-            self.tracker.flag(f"{name} is imported from outside the checked files")
-        return True
 
     # -- statements --------------------------------------------------------------------
 
@@ -343,50 +262,6 @@ class _Interpreter:
         except Stop:
             flow.failed = True
             return Unknown("error", name, loc)
-
-    def do_import(self, stmt: Import, scope: _Scope) -> None:
-        if stmt.name is None:
-            if self.has_module(stmt.module) or self.has_submodule(stmt.module):
-                self.load_chain(stmt.module)
-                scope.vars[stmt.bind] = ModuleVal(stmt.module)
-            else:
-                scope.vars[stmt.bind] = External(stmt.module)
-            return
-        if stmt.name == "*":
-            if self.has_module(stmt.module):
-                env = self.load(stmt.module)
-                if self.tracker is not None:
-                    self.tracker.flag(f"star import of project module {stmt.module}")
-                scope.vars.update({k: self.read(stmt.module, env, k) for k in list(env) if not k.startswith("_")})
-            else:
-                self.stars.setdefault(scope.module, []).append(stmt.module)
-            return
-        full = f"{stmt.module}.{stmt.name}" if stmt.module else stmt.name
-        if self.has_module(full):
-            self.load(full)
-            scope.vars[stmt.bind] = ModuleVal(full)
-        elif self.has_module(stmt.module):
-            env = self.load(stmt.module)
-            if stmt.name in env:
-                scope.vars[stmt.bind] = self.read(stmt.module, env, stmt.name)
-            else:
-                scope.vars[stmt.bind] = Unknown("unresolved", full, stmt.loc)
-        else:
-            scope.vars[stmt.bind] = External(full)
-
-    def has_submodule(self, name: str) -> bool:
-        """Whether a project module below *name* is known (so ``import name`` is a namespace)."""
-        found = any(m.startswith(name + ".") for m in self.summaries)
-        if self.tracker is not None and (found or self.tracker.has_submodule(name)):
-            self.tracker.flag(f"import of namespace package {name}")
-        return found
-
-    def load_chain(self, dotted: str) -> None:
-        parts = dotted.split(".")
-        for i in range(1, len(parts) + 1):
-            name = ".".join(parts[:i])
-            if self.has_module(name):
-                self.load(name)
 
     # -- expressions -------------------------------------------------------------------
 
