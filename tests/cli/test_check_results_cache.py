@@ -272,3 +272,49 @@ def test_the_summary_cache_is_json_and_a_damaged_entry_is_read_again(
     status, out, err = tfc("check", "--output-format", "concise", "--statistics")
     assert out == first
     assert "5 read, 0 cached" in err
+
+
+CHILD = '''
+from typing import TypedDict
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+
+class ChildState(TypedDict, total=False):
+    {field}: str
+
+child = TriggerFlow(name="child", state=ChildState)
+
+@child.chunk
+async def write(data: TriggerFlowRuntimeData[str, ChildState]) -> str:
+    return data.value
+
+child.to(write).end()
+'''
+
+PARENT = '''
+from typing import TypedDict
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+from .child import child
+
+class ParentState(TypedDict, total=False):
+    topic: str
+
+parent = TriggerFlow(name="parent", state=ParentState)
+
+@parent.chunk
+async def normalize(data: TriggerFlowRuntimeData[str, ParentState]) -> str:
+    return data.value
+
+parent.to(normalize).to_sub_flow(child, capture={"input": "value", "state": {"subject": "state.topic"}}).end()
+'''
+
+
+def test_a_changed_child_flow_rechecks_its_parent(project: Make, tfc: Run) -> None:
+    root = project({"app/__init__.py": "", "app/child.py": CHILD.format(field="subject"), "app/parent.py": PARENT})
+    assert _check(tfc)[0] == 0
+    _write(root, "app/child.py", CHILD.format(field="title"))
+    status, out, mode = _check(tfc)
+    assert (status, mode) == (1, "partial")  # the parent reads the child flow: both re-run
+    assert "app/parent.py:14:" in out and '"subject"' in out
+    _write(root, "app/child.py", CHILD.format(field="subject"))
+    status, out, mode = _check(tfc)
+    assert (status, mode) == (0, "partial")
