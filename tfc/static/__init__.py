@@ -29,7 +29,6 @@ from .values import FlowVal
 
 if TYPE_CHECKING:
     from .facts import StaticFacts
-    from .resolve import Resolution
 
 __all__ = (
     "CheckResult",
@@ -39,6 +38,7 @@ __all__ = (
     "check_summaries",
     "extract_flows",
     "run_flow_checks",
+    "static_flows",
 )
 
 
@@ -87,40 +87,19 @@ def run_flow_checks(ir: FlowIR, facts: StaticFacts) -> list[Diagnostic]:
     return list(run(ir))  # pragma: no cover - before the checks took type facts
 
 
-@dataclass
-class _Analysis:
-    flows: list[StaticFlow]
-    diagnostics: list[Diagnostic]
-    facts: StaticFacts
-    resolution: Resolution
-
-
-def _analyse(summaries: list[ModuleSummary], project: Project | None) -> _Analysis:
-    from .facts import StaticFacts
-    from .resolve import resolve
-
-    def find(name: str) -> ModuleSummary | None:
-        if project is None:
-            return None
-        path = project.find_module(name)
-        if path is None:
-            return None
-        return project.summaries([project.source(path)])[0]
-
-    resolution = resolve(summaries, find)
-    pairs = list(resolution.irs())
-    facts = StaticFacts(pairs, resolution.globals)
-    flows = [
+def static_flows(pairs: Iterable[tuple[FlowVal, FlowIR]], globals_: dict[str, dict[str, object]], checked: set[str]) -> list[StaticFlow]:
+    """The resolved flows defined in the *checked* files, with the module names bound to them."""
+    return [
         StaticFlow(
             ir.name,
             flow.module,
             ir,
             flow,
-            tuple(k for k, v in resolution.globals.get(flow.module, {}).items() if v is flow),
+            tuple(k for k, v in globals_.get(flow.module, {}).items() if v is flow),
         )
         for flow, ir in pairs
+        if ir.loc.file in checked
     ]
-    return _Analysis(flows, resolution.diagnostics, facts, resolution)
 
 
 def check_summaries(
@@ -137,14 +116,7 @@ def check_summaries(
     from .units import UnitTracker
 
     by_module = {s.module: s for s in summaries}
-
-    def find(name: str) -> ModuleSummary | None:
-        if project is None:
-            return None
-        path = project.find_module(name)
-        if path is None:
-            return None
-        return project.summaries([project.source(path)])[0]
+    find = project.summary_of if project is not None else _no_module
 
     def source(module: str) -> tuple[str, str, bool, bool, str]:
         summary = by_module.get(module)
@@ -155,18 +127,7 @@ def check_summaries(
         return (str(found or ""), display, False, False, "")
 
     run = run_units(summaries, find, UnitTracker(), source, run_flow_checks)
-    checked = {s.path for s in summaries}
-    flows = [
-        StaticFlow(
-            ir.name,
-            flow.module,
-            ir,
-            flow,
-            tuple(k for k, v in run.resolution.globals.get(flow.module, {}).items() if v is flow),
-        )
-        for flow, ir in run.flows
-        if ir.loc.file in checked
-    ]
+    flows = static_flows(run.flows, run.resolution.globals, {s.path for s in summaries})
     return merge(run.units), flows
 
 
@@ -228,9 +189,14 @@ def apply_inline_ignores(diagnostics: list[Diagnostic], summaries: Iterable[Modu
 
 def extract_flows(paths: Sequence[str], *, root: Path | None = None) -> list[StaticFlow]:
     """Every flow defined in the files under *paths*, read statically (no cache)."""
+    from .resolve import resolve
+
     root = root if root is not None else find_root(Path.cwd())
     project = Project(root, cache=False, jobs=1)
     files = [project.source(p) for p in discover(paths, root)]
-    flows = _analyse(project.summaries(files), project).flows
-    checked = {f.display for f in files}
-    return [f for f in flows if f.ir.loc.file in checked]
+    resolution = resolve(project.summaries(files), project.summary_of)
+    return static_flows(resolution.irs(), resolution.globals, {f.display for f in files})
+
+
+def _no_module(name: str) -> ModuleSummary | None:
+    return None

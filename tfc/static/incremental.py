@@ -159,23 +159,13 @@ def _cached(state: CacheState, files: Sequence[SourceFile], digests: dict[str, t
     return Outcome(merge(state.units), _flow_count(state.units), None, "cached", 0)
 
 
-def _finder(project: Project) -> object:
-    def find(name: str) -> ModuleSummary | None:
-        path = project.find_module(name)
-        if path is None:
-            return None
-        return project.summaries([project.source(path)])[0]
-
-    return find
-
-
 def _whole(
     project: Project,
     files: Sequence[SourceFile],
     digests: dict[str, tuple[str, tuple[int, int]]],
     need_flows: bool,
 ) -> tuple[Outcome, CacheState]:
-    from . import StaticFlow, run_flow_checks
+    from . import StaticFlow, run_flow_checks, static_flows
     from .analysis import run_units
     from .units import UnitTracker
 
@@ -193,21 +183,10 @@ def _whole(
         found = project.source(path)
         return (str(found.path), found.display, found.is_package, False, _digest(str(found.path))[0])
 
-    run = run_units(summaries, _finder(project), tracker, source, run_flow_checks)  # type: ignore[arg-type]
+    run = run_units(summaries, project.summary_of, tracker, source, run_flow_checks)
     for module, unit in run.units.items():
         unit.stamp = digests[module][1] if module in digests else _digest(unit.path)[1]
-    checked = {f.display for f in files}
-    flows = [
-        StaticFlow(
-            ir.name,
-            flow.module,
-            ir,
-            flow,
-            tuple(k for k, v in run.resolution.globals.get(flow.module, {}).items() if v is flow),
-        )
-        for flow, ir in run.flows
-        if ir.loc.file in checked
-    ]
+    flows = static_flows(run.flows, run.resolution.globals, {f.display for f in files})
     state = CacheState(run.units, list(tracker.flags), sorted(run.missing))
     return Outcome(merge(run.units), _flow_count(run.units), list(flows) if need_flows else None, "whole", len(run.units)), state
 
@@ -249,7 +228,7 @@ def _partial(
         live = _couple(state, live)
         tracker = UnitTracker(state.units, live, dict(plain), summary_of)
         summaries = [summary_of(m) for m in sorted(live, key=order.__getitem__)]
-        run = run_units([s for s in summaries if s is not None], _finder(project), tracker, source, run_flow_checks)  # type: ignore[arg-type]
+        run = run_units([s for s in summaries if s is not None], project.summary_of, tracker, source, run_flow_checks)
         if set(run.units) != live:
             raise Fallback("a re-run module did not run")
         moved = {m for m in live if run.units[m].interface != state.units[m].interface}

@@ -208,6 +208,13 @@ class Project:
                     return candidate
         return None
 
+    def summary_of(self, name: str) -> ModuleSummary | None:
+        """The summary of project module *name* (read on demand), if the module exists."""
+        path = self.find_module(name)
+        if path is None:
+            return None
+        return self.summaries([self.source(path)])[0]
+
     def summaries(self, files: Sequence[SourceFile]) -> list[ModuleSummary]:
         """The summary of each file, from the cache when it is fresh."""
         out: list[ModuleSummary | None] = [None] * len(files)
