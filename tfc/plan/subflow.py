@@ -27,6 +27,9 @@ __all__ = ("SubFlowPlan", "plan_sub_flow")
 
 RESULT_KEY = "$final_result"
 
+Captured = tuple[object, dict[str, object], dict[str, object], dict[str, object]]
+"""What `capture` takes for one child run: (input, state seed, resources, flow data)."""
+
 
 class SubFlowPlan(PlanNode):
     """Run the child flow; see the module docstring."""
@@ -124,27 +127,35 @@ class SubFlowPlan(PlanNode):
                 return MISSING
             raise
 
-    async def _run(self, act: Activation, value: object, scope: Scope) -> object:
-        parent = act.execution
+    def gather(self, act: Activation, value: object) -> Captured:
+        """Everything `capture` takes from the parent for one child run.
+
+        Live resources (``resources.<name>`` bound whole) keep their identity; every other
+        value is copied. Without a capture map the child's input is a copy of *value*.
+        """
+        if self.capture is None:
+            return copy_value(value), {}, {}, {}  # like capture={"input": "value"}: never shared
+        child_input: object = None
         seed: dict[str, object] = {}
         resources: dict[str, object] = {}
         flow_data: dict[str, object] = {}
-        if self.capture is None:
-            child_input = copy_value(value)  # like capture={"input": "value"}: never shared
-        else:
-            child_input = None
-            for target, source in self.capture:
-                got, live = self._source(act, value, source)
-                if not live:
-                    got = copy_value(got)
-                if target.scope == "input":
-                    child_input = got
-                elif target.scope == "state":
-                    assign(seed, target.segments, got)
-                elif target.scope == "resources":
-                    resources[str(target.segments[0])] = got
-                else:
-                    assign(flow_data, target.segments, got)
+        for target, source in self.capture:
+            got, live = self._source(act, value, source)
+            if not live:
+                got = copy_value(got)
+            if target.scope == "input":
+                child_input = got
+            elif target.scope == "state":
+                assign(seed, target.segments, got)
+            elif target.scope == "resources":
+                resources[str(target.segments[0])] = got
+            else:
+                assign(flow_data, target.segments, got)
+        return child_input, seed, resources, flow_data
+
+    async def _run(self, act: Activation, value: object, scope: Scope) -> object:
+        parent = act.execution
+        child_input, seed, resources, flow_data = self.gather(act, value)
         child = self.child.create_execution(
             auto_close=False, concurrency=self.concurrency, runtime_resources=resources
         )
