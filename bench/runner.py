@@ -1,6 +1,6 @@
 """Engine vs generated runner vs hand-written anyio, in one run: chain, for_each, batch, sub-flows.
 
-    .venv/bin/python -m bench.runner [--quick] [--backend trio] [--markdown]
+    .venv/bin/python -m bench.runner [--quick] [--backend trio] [--markdown] [--case sub_flow]
 
 Each case is built at two sizes; every figure is the *marginal* cost of one more unit
 (step, item, branch, sub-flow call): the slope between the two sizes of the median run
@@ -291,10 +291,11 @@ def format_results(results: list[Result], *, markdown: bool = False) -> str:
     return "\n".join(lines)
 
 
-async def main_async(quick: bool, runs: int | None = None) -> list[Result]:
+async def main_async(quick: bool, runs: int | None = None, cases: list[str] | None = None) -> list[Result]:
     runs = runs or (5 if quick else 9)
     min_sample = 0.01 if quick else 0.03
-    return [await measure(case, body, runs, min_sample) for case in CASES for body in ("yield", "trivial")]
+    chosen = cases or list(CASES)
+    return [await measure(case, body, runs, min_sample) for case in chosen for body in ("yield", "trivial")]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -303,8 +304,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("asyncio", "trio"), default="asyncio")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--runs", type=int, help="samples per program (default 9, or 5 with --quick)")
+    parser.add_argument("--case", action="append", choices=list(CASES), help="only this case (repeatable)")
     args = parser.parse_args(argv)
-    results = anyio.run(main_async, args.quick, args.runs, backend=args.backend)
+    results = anyio.run(main_async, args.quick, args.runs, args.case, backend=args.backend)
     runs = args.runs or (5 if args.quick else 9)
     print(f"bench.runner on {args.backend}: marginal µs per unit, median of {runs} samples")
     print(format_results(results, markdown=args.markdown))

@@ -279,3 +279,47 @@ def test_frozen_state_refuses_writes_but_reads_work() -> None:
     assert state.get("a.b") == 1
     assert state.snapshot() == {"a": {"b": 1}}
     assert state.version == 0
+
+
+# -- set_if_missing --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("initial", "key", "stored"),
+    [
+        pytest.param({}, "result", True, id="plain-missing"),
+        pytest.param({"result": 0}, "result", False, id="plain-present"),
+        pytest.param({"result": None}, "result", False, id="plain-present-none"),
+        pytest.param({"a": {"b": 1}}, "a.b", False, id="dotted-present"),
+        pytest.param({"a": {"c": 1}}, "a.b", True, id="dotted-missing"),
+        pytest.param({"a.b": 1}, "a.b", False, id="literal-dotted-key"),
+    ],
+)
+def test_set_if_missing_is_set_unless_contained(initial: dict[str, object], key: str, stored: bool) -> None:
+    """Same store, same version and same answer as ``if key not in state: state.set(...)``."""
+    fast, slow = StateStore(initial), StateStore(initial)
+    assert fast.set_if_missing(key, [7]) is stored
+    if key not in slow:
+        slow.set(key, [7])
+    assert fast.snapshot() == slow.snapshot()
+    assert list(fast.snapshot()) == list(slow.snapshot())
+    assert fast.version == slow.version == (1 if stored else 0)
+
+
+def test_set_if_missing_stores_a_copy() -> None:
+    state = StateStore()
+    value = [1]
+    assert state.set_if_missing("result", value)
+    value.append(2)
+    assert state.get("result") == [1]
+
+
+def test_set_if_missing_on_a_frozen_state() -> None:
+    state = StateStore({"result": 1})
+    state.freeze()
+    assert not state.set_if_missing("result", 2)  # nothing to write: no error, as `in` + `set`
+    for key in ("other", "a.b"):
+        with pytest.raises(ExecutionStateError, match="state is frozen: the execution is closed"):
+            state.set_if_missing(key, 2)
+    assert state.snapshot() == {"result": 1}
+    assert state.version == 0

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ("ChildExecution", "ChildFlow", "sub_flow")
 
-StartFn = Callable[[Activation, Any, Scope, "Trigger | None"], Awaitable[object]]
+StartFn = Callable[[Activation, Any, Scope, "Trigger | None"], Coroutine[Any, Any, object]]
 
 _RESULT_KEY = "$final_result"
 
@@ -260,7 +260,8 @@ async def sub_flow(
         run: ChildExecution = _new(ChildExecution)
         run.flow = child.flow
         run.plan = child.plan
-        run.state = StateStore()
+        # Kept in locals from here: reading a ChildExecution's slots goes through its __getattr__.
+        run.state = state = StateStore()
         run.limiter = None
         run._child_parent = act
         run._child_work = _NO_WORK
@@ -306,7 +307,6 @@ async def sub_flow(
             if run.interrupts.pending():
                 return act.execution.interrupts.project(act, node, scope, value, run)
             return await node.finish(act, value, scope, run)
-        state = run.state
         state.freeze()
         if work is not None and work.stream:
             run.stream.stop()

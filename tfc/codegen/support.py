@@ -17,7 +17,7 @@ code may use; they change only together with `RUNNER_API`, which every runner ch
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ..dsl.chunk import Chunk
@@ -85,7 +85,7 @@ T = TypeVar("T")
 In = TypeVar("In", contravariant=True)
 Out = TypeVar("Out", covariant=True)
 
-RootFn = Callable[[Activation, Any, Scope, "Trigger | None"], Awaitable[object]]
+RootFn = Callable[[Activation, Any, Scope, "Trigger | None"], Coroutine[Any, Any, object]]
 """A generated root function: ``(act, value, scope, trigger) -> chain result``."""
 
 
@@ -182,7 +182,11 @@ def node(plan: Plan, node_id: int) -> PlanNode:
 
 
 class _CodeChain(Chain):
-    """A chain whose body is a generated function."""
+    """A chain whose body is a generated function.
+
+    `run` hands back the generated function's own coroutine rather than awaiting it in one
+    of its own: every await in a runner's code passes through one coroutine frame less.
+    """
 
     __slots__ = ("fn",)
 
@@ -190,8 +194,8 @@ class _CodeChain(Chain):
         super().__init__((), ())
         self.fn = fn
 
-    async def run(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
-        return await self.fn(act, value, scope, trigger)
+    def run(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> Coroutine[Any, Any, object]:
+        return self.fn(act, value, scope, trigger)
 
 
 def runner_plan(plan: Plan, roots: Mapping[int, RootFn]) -> tuple[Plan, dict[int, RootPlan]]:
@@ -252,7 +256,7 @@ def listener(roots: Mapping[int, RootPlan], root_id: int, signal_index: int, chu
 # -- running --------------------------------------------------------------------------------
 
 
-async def run(
+def run(
     flow: TriggerFlow[Any],
     plan: Plan,
     value: object,
@@ -261,8 +265,11 @@ async def run(
     resources: Mapping[str, object] | None = None,
     stream: Callable[[object], object] | None = None,
     concurrency: int | None = None,
-) -> dict[str, Any]:
-    """Run *plan* like ``flow.async_start(value)`` and return the close snapshot.
+) -> Coroutine[Any, Any, dict[str, Any]]:
+    """Run *plan* like ``flow.async_start(value)``; await it for the close snapshot.
+
+    Not a coroutine function: it makes the execution and hands back its `async_start`, so
+    the chunks' awaits pass through one coroutine frame less.
 
     Args:
         state: Initial state (copied in before START).
@@ -275,8 +282,8 @@ async def run(
         execution.state.restore(state)
     if stream is not None:
         execution.bridge = stream
-    snapshot: dict[str, Any] = await execution.async_start(value)
-    return snapshot
+    started: Coroutine[Any, Any, dict[str, Any]] = execution.async_start(value)
+    return started
 
 
 def create_execution(flow: TriggerFlow[Any], plan: Plan, **options: Any) -> TriggerFlowExecution:
@@ -430,9 +437,7 @@ async def forks(branches: Sequence[Callable[[], Awaitable[object]]]) -> list[Any
 
 def end(act: Activation, value: V) -> V:
     """`.end()`: the first value to arrive becomes ``$final_result``."""
-    state = act.execution.state
-    if RESULT_KEY not in state:
-        state.set(RESULT_KEY, value)
+    act.execution.state.set_if_missing(RESULT_KEY, value)
     return value
 
 

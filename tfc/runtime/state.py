@@ -235,6 +235,34 @@ class StateStore:
         self._version += 1
         return stored if type(stored) in _ATOMIC else copy_value(stored)
 
+    def set_if_missing(self, key: str, value: object) -> bool:
+        """Store a copy of ``value`` at ``key`` unless `get` would find something there.
+
+        ``if key not in state: state.set(key, value)`` in one dict lookup for a plain key
+        (what `.end()` does with the compat result), without copying the stored value back
+        out. A present key leaves the store as it is, frozen or not.
+
+        Returns:
+            Whether the value was stored.
+
+        Raises:
+            ExecutionStateError: If the key is missing and the store is frozen.
+        """
+        data = self._data
+        if key in data:
+            return False
+        if "." in key:
+            if self._lookup(key) is not _MISSING:
+                return False
+            self.set(key, value)
+            return True
+        if self._frozen:
+            msg = _FROZEN.format(op="set", key=key)
+            raise ExecutionStateError(msg)
+        data[key] = copy_value(value)
+        self._version += 1
+        return True
+
     def append(self, key: str, value: object) -> object:
         """Append a copy of ``value`` to the list at ``key``.
 
