@@ -51,9 +51,15 @@ def test_a_traceback_shows_the_generated_line_of_the_failing_step() -> None:
         anyio.run(runner.run, 1)
     frames = [f for f in traceback.extract_tb(caught.value.__traceback__) if f.filename == "<tfc runner traced>"]
     assert frames, "no frame of the generated runner in the traceback"
-    assert frames[-1].line is not None and "_k_broken(act, " in frames[-1].line
+    assert frames[-1].line is not None and "fail_step(_n3, exc)" in frames[-1].line
     step = flow.ir().roots[0].next[0].next[0]
     assert runner.__tfc_lines__[frames[-1].lineno] == step.loc.line
+    # The chunk's own exception (the cause) shows the line that awaited it.
+    cause = caught.value.__cause__
+    assert isinstance(cause, ValueError)
+    called = [f for f in traceback.extract_tb(cause.__traceback__) if f.filename == "<tfc runner traced>"]
+    assert called and called[-1].line is not None and "_k_broken.fn(d3)" in called[-1].line
+    assert runner.__tfc_lines__[called[-1].lineno] == step.loc.line
 
 
 def test_a_runner_refuses_to_load_for_a_changed_flow() -> None:

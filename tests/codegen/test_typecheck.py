@@ -308,5 +308,5 @@ def test_a_wrong_value_type_inside_a_child_flow_is_a_mypy_error_mapped_to_the_ch
     assert found is not None, lines
     assert 'incompatible type "str"; expected "int"' in found.group(2)
     runner_line = int(found.group(1))
-    assert "_sub1_k_report(" in path.read_text().splitlines()[runner_line - 1]
+    assert "_rt.TriggerFlowRuntimeData(act, " in path.read_text().splitlines()[runner_line - 1]  # the runtime data of report's step
     assert table[runner_line] == wrong.splitlines().index("child.to(title).to(report).end()") + 1

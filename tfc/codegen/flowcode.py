@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..ir.nodes import Batch, Branch, Collect, End, FlowIR, ForEach, Loc, Node, Root, Step, SubFlowCall
 from .bindings import binding_probes
-from .types import hints_of, render_type
+from .types import hints_of, input_type, render_type
 
 if TYPE_CHECKING:
     from .emit import Module
@@ -289,8 +289,7 @@ class FlowCode:
     def node(self, node: Node, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str | None:
         out = f"v{node.id}"
         if isinstance(node, Step):
-            call = self.step_call(node, v, sc, tg)
-            self.w(depth, f"{out} = {call}", node.loc, f".{'side_branch' if node.side else 'to'}({node.chunk.name})")
+            self.step(node, v, sc, tg, depth, f".{'side_branch' if node.side else 'to'}({node.chunk.name})")
             check(out)
             return out
         if isinstance(node, Batch):
@@ -302,8 +301,9 @@ class FlowCode:
         if isinstance(node, SubFlowCall):
             return self.sub_flow(node, v, sc, tg, depth, check)
         if isinstance(node, End):
-            self.w(depth, f"{out} = _rt.end(act, {v})", node.loc, ".end()")
-            return out
+            # The first value to arrive becomes the result (`StateStore.set_if_missing`).
+            self.w(depth, f"act.state.set_if_missing(_rt.RESULT_KEY, {v})", node.loc, ".end()")
+            return v
         if isinstance(node, Collect):
             self.w(depth, f"await _rt.collect(act, {node.name!r}, {node.branch_id!r}, {v}, {sc})", node.loc,
                    f".collect({node.name!r}, {node.branch_id!r})")
@@ -336,10 +336,43 @@ class FlowCode:
         for k, (assignment, note) in enumerate(probes):
             self.w(depth + 1, f"_t{node.id}_{k}: {assignment}", node.loc, note)
 
-    def step_call(self, node: Step, v: str, sc: str, tg: str) -> str:
+    def step(self, node: Step, v: str, sc: str, tg: str, depth: int, note: str) -> str:
+        """Run *node*'s chunk on *v*; the variable holding its output (or a marker).
+
+        An async chunk's step is written out (what the engine's `StepPlan.apply` does): its
+        runtime data, a direct ``await`` of the chunk's function (through the execution's
+        limiter under ``concurrency=``), failures turned into the step's `ChunkError` (or a
+        marker under ``skip_exceptions``), a pause into the `PAUSED` marker. A sync chunk goes
+        through its `Bound`, which also awaits what it may hand back.
+        """
+        out = f"v{node.id}"
         n = self.node_var(node.id, "step")
         k = self.chunk_var(node.chunk.name)
-        return f"await {k}(act, {n}, {v}, {sc}, {tg})"
+        if not node.chunk.is_async:
+            self.w(depth, f"{out} = await {k}(act, {n}, {v}, {sc}, {tg})", node.loc, note)
+            return out
+        d = f"d{node.id}"
+        ret = hints_of(node.chunk.fn).get("return", Any) if node.chunk.fn is not None else Any
+        trig = f"{n}.trigger" if tg == "None" else f"{tg} or {n}.trigger"
+        self.w(depth, f"{out}: {self.type_text(ret)} | Marker")
+        want = self.type_text(input_type(node.chunk.fn))
+        typed = f": _rt.TriggerFlowRuntimeData[{want}, Any]" if want != "Any" else ""
+        # Typed by the chunk's input, so a type checker checks the value handed to it.
+        self.w(depth, f"{d}{typed} = _rt.TriggerFlowRuntimeData(act, {v}, {sc}, {trig}, {n})", node.loc, note)
+        self.w(depth, "try:")
+        call = f"await ({k}.fn({d}) if act.limiter is None else {k}.limited({d}))"
+        if ret is None or ret is type(None):  # mypy refuses to assign what a `-> None` function returns
+            self.w(depth + 1, call, node.loc, note)
+            self.w(depth + 1, f"{out} = None")
+        else:
+            self.w(depth + 1, f"{out} = {call}", node.loc, note)
+        self.w(depth, "except _rt.ExecutionError:")
+        self.w(depth + 1, "raise")
+        self.w(depth, "except Exception as exc:")
+        self.w(depth + 1, f"{out} = act.execution.fail_step({n}, exc)", node.loc, f"{note} failed: ChunkError (a marker with skip_exceptions)")
+        self.w(depth, f"if {d}._paused:")
+        self.w(depth + 1, f"{out} = _rt.PAUSED")
+        return out
 
     def batch(self, node: Batch, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str:
         names = ", ".join(b.chunk.name for b in node.branches)
@@ -350,8 +383,7 @@ class FlowCode:
             self.w(depth, f"async def {fn}() -> Any:")
             bsc = f"sc{node.id}_{j}"
             self.w(depth + 1, f"{bsc} = {sc} + (({node.id}, {j}),)")
-            out = f"v{b.id}"
-            self.w(depth + 1, f"{out} = {self.step_call(b, v, bsc, tg)}", b.loc, f"batch branch {b.chunk.name}")
+            out = self.step(b, v, bsc, tg, depth + 1, f"batch branch {b.chunk.name}")
             self.w(depth + 1, f"if isinstance({out}, Marker):")
             self.w(depth + 2, f"return {out}")
             listeners = self.listeners.get(b.chunk.name, [])

@@ -41,21 +41,24 @@ __all__ = (
     "MISSING",
     "RUNNER_API",
     "Activation",
+    "PAUSED",
+    "RESULT_KEY",
     "Bound",
     "ChildFlow",
+    "ExecutionError",
     "Marker",
     "RootFn",
     "Scope",
     "StaleRunnerError",
     "Trigger",
     "TriggerFlowExecution",
+    "TriggerFlowRuntimeData",
     "batch",
     "bind",
     "branch_node",
     "child_flow",
     "collect",
     "create_execution",
-    "end",
     "engine_plan",
     "for_each",
     "forks",
@@ -73,7 +76,7 @@ __all__ = (
     "typed",
 )
 
-RUNNER_API = 2
+RUNNER_API = 3
 """The version of this module's API; a runner built for another version refuses to load."""
 
 RESULT_KEY = "$final_result"
@@ -306,35 +309,54 @@ def run_blocking(
 
 
 class Bound(Generic[In, Out]):
-    """A chunk as a runner calls it: ``await chunk(act, node, value, scope, trigger)``.
+    """A chunk as a runner calls it.
 
-    Typed by the chunk's input and output, so a type checker reading the runner checks
-    every value handed from one step to the next.
+    A runner writes the step of an async chunk out in its own code (the runtime data, a
+    direct ``await bound.fn(data)``, the error and pause handling) and calls other chunks as
+    ``await bound(act, node, value, scope, trigger)``. Typed by the chunk's input and output,
+    so a type checker reading the runner checks every value handed from one step to the next.
     """
 
     __slots__ = ("chunk", "fn", "is_async")
 
+    fn: Callable[[TriggerFlowRuntimeData[In, Any]], Awaitable[Out]]
+    """The chunk's function, typed as the async function a runner awaits directly."""
+
     def __init__(self, chunk: Chunk[In, Out]) -> None:
         self.chunk = chunk
-        self.fn: Any = chunk.fn
+        self.fn = chunk.fn
         self.is_async = chunk.is_async
+
+    async def limited(self, data: TriggerFlowRuntimeData[In, Any]) -> Out:
+        """``await fn(data)`` holding one permit of the execution's limiter (``concurrency=``)."""
+        limiter = data._act.limiter
+        assert limiter is not None
+        await limiter.acquire()
+        data._permit = True
+        try:
+            return await self.fn(data)
+        finally:
+            if data._permit:  # not when cancelled while taking it back after an emit
+                data._permit = False
+                limiter.release()
 
     async def __call__(
         self, act: Activation, node: StepPlan, value: In, scope: Scope, trigger: Trigger | None
     ) -> Out | Marker:
         """Run the chunk as step *node* (what the engine's `StepPlan.apply` does)."""
         data: TriggerFlowRuntimeData[Any, Any] = TriggerFlowRuntimeData(act, value, scope, trigger or node.trigger, node)
-        limiter = act.execution.limiter
+        fn: Any = self.fn
+        limiter = act.limiter
         try:
             if limiter is None:
-                out = self.fn(data)
+                out = fn(data)
                 if self.is_async or hasattr(out, "__await__"):
                     out = await out
             else:
                 await limiter.acquire()
                 data._permit = True
                 try:
-                    out = self.fn(data)
+                    out = fn(data)
                     if self.is_async or hasattr(out, "__await__"):
                         out = await out
                 finally:
@@ -344,7 +366,7 @@ class Bound(Generic[In, Out]):
         except ExecutionError:
             raise
         except Exception as exc:
-            return act.execution.fail_step(node, exc)  # type: ignore[return-value]
+            return act.execution.fail_step(node, exc)
         if data._paused:
             return PAUSED
         return out  # type: ignore[no-any-return]
@@ -433,12 +455,6 @@ async def hit_all(
 async def forks(branches: Sequence[Callable[[], Awaitable[object]]]) -> list[Any]:
     """Run a chain's forks concurrently (registration order); their results."""
     return await fan_out(len(branches), lambda i: branches[i](), None)
-
-
-def end(act: Activation, value: V) -> V:
-    """`.end()`: the first value to arrive becomes ``$final_result``."""
-    act.execution.state.set_if_missing(RESULT_KEY, value)
-    return value
 
 
 async def collect(act: Activation, name: str, branch_id: str, value: object, scope: Scope) -> None:

@@ -9,12 +9,13 @@ importable module (a class defined in a function, a TypeVar, a callable type) be
 from __future__ import annotations
 
 import collections.abc
+import inspect
 import sys
 import types
 import typing
 from typing import Any, get_args, get_origin
 
-__all__ = ("Imports", "hints_of", "render_type")
+__all__ = ("Imports", "hints_of", "input_type", "render_type")
 
 
 class Imports:
@@ -126,3 +127,17 @@ def hints_of(obj: object) -> dict[str, Any]:
         return typing.get_type_hints(obj)
     except Exception:
         return {}
+
+
+def input_type(fn: object) -> object:
+    """The value type a chunk function declares, ``X`` of its ``TriggerFlowRuntimeData[X, S]``
+    first parameter, or ``Any`` when it declares none."""
+    try:
+        first = next(iter(inspect.signature(fn).parameters), None)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return Any
+    annotation = hints_of(fn).get(first) if first is not None else None
+    args = get_args(annotation)
+    if args and getattr(get_origin(annotation), "__name__", "") == "TriggerFlowRuntimeData":
+        return args[0]
+    return Any

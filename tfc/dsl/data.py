@@ -135,7 +135,7 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
     value: ValueT
     resume: ResumeInfo | None
 
-    def __init__(self, act: Activation, value: Any, scope: Scope, trigger: Trigger, step: PlanNode) -> None:
+    def __init__(self, act: Activation, value: ValueT, scope: Scope, trigger: Trigger, step: PlanNode) -> None:
         self._act = act
         self.value = value
         self._scope = scope

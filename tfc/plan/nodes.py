@@ -219,7 +219,7 @@ class StepPlan(PlanNode):
 
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
         data = act.make_data(value, scope, trigger or self.trigger, self)
-        limiter = act.execution.limiter
+        limiter = act.limiter
         try:
             if limiter is None:
                 out = self.fn(data)

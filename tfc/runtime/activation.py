@@ -41,12 +41,16 @@ Entries = tuple[tuple["RootPlan", "Signal"], ...]
 class Activation:
     """One entry into an execution. See the module docstring."""
 
-    __slots__ = ("execution", "host", "plan")
+    __slots__ = ("execution", "host", "limiter", "plan", "state")
 
     def __init__(self, execution: TriggerFlowExecution, host: Host) -> None:
         self.execution = execution
         self.host = host
         self.plan = execution.plan
+        self.state = execution.state
+        """The execution's state (read by every `.end()` and state access of a step)."""
+        self.limiter = execution.limiter
+        """The execution's limiter for ``concurrency=``, fixed while an activation runs."""
 
     def make_data(
         self, value: object, scope: Scope, trigger: Trigger, step: PlanNode

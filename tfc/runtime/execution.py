@@ -19,7 +19,7 @@ from ..errors import ChunkError, ExecutionStateError
 from .activation import CURRENT, Activation, Host
 from .background import run_sync, spawn_background
 from .interrupts import Interrupt, InterruptBook
-from .markers import MISSING, PAUSED, Scope
+from .markers import MISSING, PAUSED, Marker, Scope
 from .state import StateStore, copy_value
 from .stream import RuntimeStream, StreamConsumer
 
@@ -582,7 +582,7 @@ class TriggerFlowExecution:
 
     # -- errors and joins (called by plan nodes) ----------------------------------------
 
-    def fail_step(self, step: PlanNode, exc: Exception, *, what: str | None = None) -> object:
+    def fail_step(self, step: PlanNode, exc: Exception, *, what: str | None = None) -> Marker:
         """Turn a handler's exception into a `ChunkError` (or drop it with skip_exceptions)."""
         if self.skip_exceptions:
             return MISSING

@@ -14,7 +14,7 @@ __tfc_flow__ = 'batch'
 __tfc_fingerprint__ = '166c5bb2235da85b'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -35,7 +35,16 @@ class _Batch3(TypedDict):  # tests/codegen/flows.py:114 .batch(...)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:114 .to(inc)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:114 .to(inc)
+    try:
+        v2 = await (_k_inc.fn(d2) if act.limiter is None else _k_inc.limited(d2))  # tests/codegen/flows.py:114 .to(inc)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:114 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
     async def _b3_0() -> Any:
@@ -44,20 +53,47 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         return v4
     async def _b3_1() -> Any:
         sc3_1 = scope + ((3, 1),)
-        v5 = await _k_show(act, _n5, v2, sc3_1, None)  # tests/codegen/flows.py:114 batch branch show
+        v5: Any | Marker
+        d5 = _rt.TriggerFlowRuntimeData(act, v2, sc3_1, _n5.trigger, _n5)  # tests/codegen/flows.py:114 batch branch show
+        try:
+            v5 = await (_k_show.fn(d5) if act.limiter is None else _k_show.limited(d5))  # tests/codegen/flows.py:114 batch branch show
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v5 = act.execution.fail_step(_n5, exc)  # tests/codegen/flows.py:114 batch branch show failed: ChunkError (a marker with skip_exceptions)
+        if d5._paused:
+            v5 = _rt.PAUSED
         return v5
     async def _b3_2() -> Any:
         sc3_2 = scope + ((3, 2),)
-        v6 = await _k_inc_b(act, _n6, v2, sc3_2, None)  # tests/codegen/flows.py:114 batch branch inc_b
+        v6: Any | Marker
+        d6 = _rt.TriggerFlowRuntimeData(act, v2, sc3_2, _n6.trigger, _n6)  # tests/codegen/flows.py:114 batch branch inc_b
+        try:
+            v6 = await (_k_inc_b.fn(d6) if act.limiter is None else _k_inc_b.limited(d6))  # tests/codegen/flows.py:114 batch branch inc_b
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v6 = act.execution.fail_step(_n6, exc)  # tests/codegen/flows.py:114 batch branch inc_b failed: ChunkError (a marker with skip_exceptions)
+        if d6._paused:
+            v6 = _rt.PAUSED
         return v6
     r3 = await _rt.batch(act, _n3, scope, (_b3_0, _b3_1, _b3_2), 2)  # tests/codegen/flows.py:114 .batch(double, show, inc_b)
     if isinstance(r3, Marker):
         return MISSING
     v3: _Batch3 = {'double': r3[0], 'show': r3[1], 'inc_b': r3[2]}
-    v7 = await _k_show_after(act, _n7, v3, scope, None)  # tests/codegen/flows.py:114 .to(show_after)
+    v7: Any | Marker
+    d7 = _rt.TriggerFlowRuntimeData(act, v3, scope, _n7.trigger, _n7)  # tests/codegen/flows.py:114 .to(show_after)
+    try:
+        v7 = await (_k_show_after.fn(d7) if act.limiter is None else _k_show_after.limited(d7))  # tests/codegen/flows.py:114 .to(show_after)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:114 .to(show_after) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:114 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v7)  # tests/codegen/flows.py:114 .end()
     return MISSING
 
 
@@ -109,4 +145,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {38: 114, 43: 114, 47: 114, 51: 114, 53: 114, 57: 114, 60: 114}
+__tfc_lines__ = {39: 114, 41: 114, 45: 114, 52: 114, 57: 114, 59: 114, 63: 114, 70: 114, 72: 114, 76: 114, 80: 114, 85: 114, 87: 114, 91: 114, 96: 114}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'collect'
 __tfc_fingerprint__ = '4102f244c22faba3'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -25,7 +25,16 @@ _n6 = _rt.step_node(_engine, 6)
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
     async def _fork_2() -> Any:
-        v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:196 .to(inc)
+        v2: Any | Marker
+        d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:196 .to(inc)
+        try:
+            v2 = await (_k_inc.fn(d2) if act.limiter is None else _k_inc.limited(d2))  # tests/codegen/flows.py:196 .to(inc)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:196 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+        if d2._paused:
+            v2 = _rt.PAUSED
         if isinstance(v2, Marker):
             return MISSING
         await _rt.collect(act, 'pair', 'left', v2, scope)  # tests/codegen/flows.py:196 .collect('pair', 'left')
@@ -41,10 +50,19 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
 
 
 async def _collect_pair(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:196 collection "pair"
-    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:196 .to(show)
+    v4: Any | Marker
+    d4 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n4.trigger, _n4)  # tests/codegen/flows.py:196 .to(show)
+    try:
+        v4 = await (_k_show.fn(d4) if act.limiter is None else _k_show.limited(d4))  # tests/codegen/flows.py:196 .to(show)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:196 .to(show) failed: ChunkError (a marker with skip_exceptions)
+    if d4._paused:
+        v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:196 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:196 .end()
     return MISSING
 
 
@@ -96,4 +114,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {28: 196, 31: 196, 34: 197, 37: 197, 43: 196, 44: 196, 47: 196}
+__tfc_lines__ = {29: 196, 31: 196, 35: 196, 40: 196, 43: 197, 46: 197, 52: 196, 54: 196, 56: 196, 60: 196, 65: 196}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'for_each_nested'
 __tfc_fingerprint__ = 'b08fa6164e015314'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_remember = _rt.bind(_flow, 'remember', remember)
 _k_total = _rt.bind(_flow, 'total', total)
@@ -36,23 +36,59 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         async def _e3(i3: int) -> Any:
             sc3 = sc2 + ((3, i3),)
             x3 = it3[i3]
-            v4 = await _k_inc(act, _n4, x3, sc3, None)  # tests/codegen/flows.py:123 .to(inc)
+            v4: Any | Marker
+            d4 = _rt.TriggerFlowRuntimeData(act, x3, sc3, _n4.trigger, _n4)  # tests/codegen/flows.py:123 .to(inc)
+            try:
+                v4 = await (_k_inc.fn(d4) if act.limiter is None else _k_inc.limited(d4))  # tests/codegen/flows.py:123 .to(inc)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:123 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+            if d4._paused:
+                v4 = _rt.PAUSED
             if isinstance(v4, Marker):
                 return v4
-            v5 = await _k_remember(act, _n5, v4, sc3, None)  # tests/codegen/flows.py:124 .to(remember)
+            v5: Any | Marker
+            d5 = _rt.TriggerFlowRuntimeData(act, v4, sc3, _n5.trigger, _n5)  # tests/codegen/flows.py:124 .to(remember)
+            try:
+                v5 = await (_k_remember.fn(d5) if act.limiter is None else _k_remember.limited(d5))  # tests/codegen/flows.py:124 .to(remember)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v5 = act.execution.fail_step(_n5, exc)  # tests/codegen/flows.py:124 .to(remember) failed: ChunkError (a marker with skip_exceptions)
+            if d5._paused:
+                v5 = _rt.PAUSED
             return v5
         v3 = await _rt.for_each(act, _n3, sc2, len(it3), _e3, 2)  # tests/codegen/flows.py:125 .end_for_each()
         if isinstance(v3, Marker):
             return v3
-        v6 = await _k_total(act, _n6, v3, sc2, None)  # tests/codegen/flows.py:126 .to(total)
+        v6: Any | Marker
+        d6 = _rt.TriggerFlowRuntimeData(act, v3, sc2, _n6.trigger, _n6)  # tests/codegen/flows.py:126 .to(total)
+        try:
+            v6 = await (_k_total.fn(d6) if act.limiter is None else _k_total.limited(d6))  # tests/codegen/flows.py:126 .to(total)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v6 = act.execution.fail_step(_n6, exc)  # tests/codegen/flows.py:126 .to(total) failed: ChunkError (a marker with skip_exceptions)
+        if d6._paused:
+            v6 = _rt.PAUSED
         return v6
     v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:127 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v7 = await _k_show(act, _n7, v2, scope, None)  # tests/codegen/flows.py:128 .to(show)
+    v7: Any | Marker
+    d7 = _rt.TriggerFlowRuntimeData(act, v2, scope, _n7.trigger, _n7)  # tests/codegen/flows.py:128 .to(show)
+    try:
+        v7 = await (_k_show.fn(d7) if act.limiter is None else _k_show.limited(d7))  # tests/codegen/flows.py:128 .to(show)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:128 .to(show) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:129 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v7)  # tests/codegen/flows.py:129 .end()
     return MISSING
 
 
@@ -104,4 +140,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 121, 35: 122, 39: 123, 42: 124, 44: 125, 47: 126, 49: 127, 52: 128, 55: 129}
+__tfc_lines__ = {31: 121, 35: 122, 40: 123, 42: 123, 46: 123, 52: 124, 54: 124, 58: 124, 62: 125, 66: 126, 68: 126, 72: 126, 76: 127, 80: 128, 82: 128, 86: 128, 91: 129}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'forks'
 __tfc_fingerprint__ = 'd91d35bdcafe2b14'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -30,26 +30,71 @@ _n8 = _rt.step_node(_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:190 .to(inc)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:190 .to(inc)
+    try:
+        v2 = await (_k_inc.fn(d2) if act.limiter is None else _k_inc.limited(d2))  # tests/codegen/flows.py:190 .to(inc)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:190 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
     async def _fork_3() -> Any:
         v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:191 .to(double)
         if isinstance(v3, Marker):
             return MISSING
-        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:191 .to(show)
+        v4: Any | Marker
+        d4 = _rt.TriggerFlowRuntimeData(act, v3, scope, _n4.trigger, _n4)  # tests/codegen/flows.py:191 .to(show)
+        try:
+            v4 = await (_k_show.fn(d4) if act.limiter is None else _k_show.limited(d4))  # tests/codegen/flows.py:191 .to(show)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:191 .to(show) failed: ChunkError (a marker with skip_exceptions)
+        if d4._paused:
+            v4 = _rt.PAUSED
         if isinstance(v4, Marker):
             return MISSING
-        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:191 .end()
+        act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:191 .end()
         return MISSING
     async def _fork_6() -> Any:
-        v6 = await _k_inc_fork(act, _n6, v2, scope, None)  # tests/codegen/flows.py:192 .to(inc_fork)
+        v6: Any | Marker
+        d6 = _rt.TriggerFlowRuntimeData(act, v2, scope, _n6.trigger, _n6)  # tests/codegen/flows.py:192 .to(inc_fork)
+        try:
+            v6 = await (_k_inc_fork.fn(d6) if act.limiter is None else _k_inc_fork.limited(d6))  # tests/codegen/flows.py:192 .to(inc_fork)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v6 = act.execution.fail_step(_n6, exc)  # tests/codegen/flows.py:192 .to(inc_fork) failed: ChunkError (a marker with skip_exceptions)
+        if d6._paused:
+            v6 = _rt.PAUSED
         if isinstance(v6, Marker):
             return MISSING
-        v7 = await _k_remember(act, _n7, v6, scope, None)  # tests/codegen/flows.py:192 .to(remember)
+        v7: Any | Marker
+        d7 = _rt.TriggerFlowRuntimeData(act, v6, scope, _n7.trigger, _n7)  # tests/codegen/flows.py:192 .to(remember)
+        try:
+            v7 = await (_k_remember.fn(d7) if act.limiter is None else _k_remember.limited(d7))  # tests/codegen/flows.py:192 .to(remember)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:192 .to(remember) failed: ChunkError (a marker with skip_exceptions)
+        if d7._paused:
+            v7 = _rt.PAUSED
         return MISSING
     async def _fork_8() -> Any:
-        v8 = await _k_show_fork(act, _n8, v2, scope, None)  # tests/codegen/flows.py:193 .to(show_fork)
+        v8: Any | Marker
+        d8 = _rt.TriggerFlowRuntimeData(act, v2, scope, _n8.trigger, _n8)  # tests/codegen/flows.py:193 .to(show_fork)
+        try:
+            v8 = await (_k_show_fork.fn(d8) if act.limiter is None else _k_show_fork.limited(d8))  # tests/codegen/flows.py:193 .to(show_fork)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v8 = act.execution.fail_step(_n8, exc)  # tests/codegen/flows.py:193 .to(show_fork) failed: ChunkError (a marker with skip_exceptions)
+        if d8._paused:
+            v8 = _rt.PAUSED
         return MISSING
     await _rt.forks((_fork_3, _fork_6, _fork_8))
     return MISSING
@@ -103,4 +148,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {33: 190, 37: 191, 40: 191, 43: 191, 46: 192, 49: 192, 52: 193}
+__tfc_lines__ = {34: 190, 36: 190, 40: 190, 46: 191, 50: 191, 52: 191, 56: 191, 61: 191, 65: 192, 67: 192, 71: 192, 77: 192, 79: 192, 83: 192, 89: 193, 91: 193, 95: 193}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'if_elif_else'
 __tfc_fingerprint__ = '5c24033e43cb0a1d'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -40,15 +40,42 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
             return v4
         async def _c3_1() -> Any:
             sc3_1 = sc2 + ((3, 1),)
-            v5 = await _k_inc(act, _n5, x2, sc3_1, None)  # tests/codegen/flows.py:141 .to(inc)
+            v5: Any | Marker
+            d5 = _rt.TriggerFlowRuntimeData(act, x2, sc3_1, _n5.trigger, _n5)  # tests/codegen/flows.py:141 .to(inc)
+            try:
+                v5 = await (_k_inc.fn(d5) if act.limiter is None else _k_inc.limited(d5))  # tests/codegen/flows.py:141 .to(inc)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v5 = act.execution.fail_step(_n5, exc)  # tests/codegen/flows.py:141 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+            if d5._paused:
+                v5 = _rt.PAUSED
             return v5
         async def _c3_2() -> Any:
             sc3_2 = sc2 + ((3, 2),)
-            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:143 .to(show)
+            v6: Any | Marker
+            d6 = _rt.TriggerFlowRuntimeData(act, x2, sc3_2, _n6.trigger, _n6)  # tests/codegen/flows.py:143 .to(show)
+            try:
+                v6 = await (_k_show.fn(d6) if act.limiter is None else _k_show.limited(d6))  # tests/codegen/flows.py:143 .to(show)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v6 = act.execution.fail_step(_n6, exc)  # tests/codegen/flows.py:143 .to(show) failed: ChunkError (a marker with skip_exceptions)
+            if d6._paused:
+                v6 = _rt.PAUSED
             return v6
         async def _c3_3() -> Any:
             sc3_3 = sc2 + ((3, 3),)
-            v7 = await _k_remember(act, _n7, x2, sc3_3, None)  # tests/codegen/flows.py:145 .to(remember)
+            v7: Any | Marker
+            d7 = _rt.TriggerFlowRuntimeData(act, x2, sc3_3, _n7.trigger, _n7)  # tests/codegen/flows.py:145 .to(remember)
+            try:
+                v7 = await (_k_remember.fn(d7) if act.limiter is None else _k_remember.limited(d7))  # tests/codegen/flows.py:145 .to(remember)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:145 .to(remember) failed: ChunkError (a marker with skip_exceptions)
+            if d7._paused:
+                v7 = _rt.PAUSED
             return v7
         v3: Any
         if await _rt.hits(act, _n3, 0, x2, sc2, None):  # tests/codegen/flows.py:138 .if_condition(is_big)
@@ -63,10 +90,19 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
     v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:147 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v8 = await _k_show_all(act, _n8, v2, scope, None)  # tests/codegen/flows.py:148 .to(show_all)
+    v8: Any | Marker
+    d8 = _rt.TriggerFlowRuntimeData(act, v2, scope, _n8.trigger, _n8)  # tests/codegen/flows.py:148 .to(show_all)
+    try:
+        v8 = await (_k_show_all.fn(d8) if act.limiter is None else _k_show_all.limited(d8))  # tests/codegen/flows.py:148 .to(show_all)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v8 = act.execution.fail_step(_n8, exc)  # tests/codegen/flows.py:148 .to(show_all) failed: ChunkError (a marker with skip_exceptions)
+    if d8._paused:
+        v8 = _rt.PAUSED
     if isinstance(v8, Marker):
         return MISSING
-    v9 = _rt.end(act, v8)  # tests/codegen/flows.py:149 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v8)  # tests/codegen/flows.py:149 .end()
     return MISSING
 
 
@@ -118,4 +154,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {33: 137, 39: 139, 43: 141, 47: 143, 51: 145, 54: 138, 56: 140, 58: 142, 60: 144, 63: 147, 66: 148, 69: 149}
+__tfc_lines__ = {33: 137, 39: 139, 44: 141, 46: 141, 50: 141, 57: 143, 59: 143, 63: 143, 70: 145, 72: 145, 76: 145, 81: 138, 83: 140, 85: 142, 87: 144, 90: 147, 94: 148, 96: 148, 100: 148, 105: 149}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'match_all'
 __tfc_fingerprint__ = '1019c40e07b83aa1'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -34,7 +34,16 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         x2 = it2[i2]
         async def _c3_0() -> Any:
             sc3_0 = sc2 + ((3, 0),)
-            v4 = await _k_inc(act, _n4, x2, sc3_0, None)  # tests/codegen/flows.py:175 .to(inc)
+            v4: Any | Marker
+            d4 = _rt.TriggerFlowRuntimeData(act, x2, sc3_0, _n4.trigger, _n4)  # tests/codegen/flows.py:175 .to(inc)
+            try:
+                v4 = await (_k_inc.fn(d4) if act.limiter is None else _k_inc.limited(d4))  # tests/codegen/flows.py:175 .to(inc)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:175 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+            if d4._paused:
+                v4 = _rt.PAUSED
             return v4
         async def _c3_1() -> Any:
             sc3_1 = sc2 + ((3, 1),)
@@ -42,17 +51,35 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
             return v5
         async def _c3_2() -> Any:
             sc3_2 = sc2 + ((3, 2),)
-            v6 = await _k_show(act, _n6, x2, sc3_2, None)  # tests/codegen/flows.py:179 .to(show)
+            v6: Any | Marker
+            d6 = _rt.TriggerFlowRuntimeData(act, x2, sc3_2, _n6.trigger, _n6)  # tests/codegen/flows.py:179 .to(show)
+            try:
+                v6 = await (_k_show.fn(d6) if act.limiter is None else _k_show.limited(d6))  # tests/codegen/flows.py:179 .to(show)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v6 = act.execution.fail_step(_n6, exc)  # tests/codegen/flows.py:179 .to(show) failed: ChunkError (a marker with skip_exceptions)
+            if d6._paused:
+                v6 = _rt.PAUSED
             return v6
         v3 = await _rt.hit_all(act, _n3, x2, sc2, None, (_c3_0, _c3_1, _c3_2))  # tests/codegen/flows.py:173 .match("hit_all")
         return v3
     v2 = await _rt.for_each(act, _n2, scope, len(it2), _e2, None)  # tests/codegen/flows.py:181 .end_for_each()
     if isinstance(v2, Marker):
         return MISSING
-    v7 = await _k_show_all(act, _n7, v2, scope, None)  # tests/codegen/flows.py:182 .to(show_all)
+    v7: Any | Marker
+    d7 = _rt.TriggerFlowRuntimeData(act, v2, scope, _n7.trigger, _n7)  # tests/codegen/flows.py:182 .to(show_all)
+    try:
+        v7 = await (_k_show_all.fn(d7) if act.limiter is None else _k_show_all.limited(d7))  # tests/codegen/flows.py:182 .to(show_all)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:182 .to(show_all) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    v8 = _rt.end(act, v7)  # tests/codegen/flows.py:183 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v7)  # tests/codegen/flows.py:183 .end()
     return MISSING
 
 
@@ -104,4 +131,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 172, 37: 175, 41: 177, 45: 179, 47: 173, 49: 181, 52: 182, 55: 183}
+__tfc_lines__ = {31: 172, 38: 175, 40: 175, 44: 175, 50: 177, 55: 179, 57: 179, 61: 179, 65: 173, 67: 181, 71: 182, 73: 182, 77: 182, 82: 183}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from tfc.codegen import support as _rt
 from tfc.codegen.support import MISSING, Activation, Marker, Scope, Trigger
 from examples.research_report.flow import (
+    Findings,
     ReportState,
     assemble,
     draft_fact,
@@ -24,7 +25,7 @@ __tfc_flow__ = 'research_report'
 __tfc_fingerprint__ = 'de5857e60a27545d'
 __tfc_flow_file__ = 'examples/research_report/flow.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_normalize = _rt.bind(_flow, 'normalize', normalize)
 _k_fetch_facts = _rt.bind(_flow, 'fetch_facts', fetch_facts)
 _k_fetch_risks = _rt.bind(_flow, 'fetch_risks', fetch_risks)
@@ -50,24 +51,60 @@ class _Batch4(TypedDict):  # examples/research_report/flow.py:81 .batch(...)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_normalize(act, _n2, v, scope, trig)  # examples/research_report/flow.py:78 .to(normalize)
+    v2: str | Marker
+    d2: _rt.TriggerFlowRuntimeData[str, Any] = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # examples/research_report/flow.py:78 .to(normalize)
+    try:
+        v2 = await (_k_normalize.fn(d2) if act.limiter is None else _k_normalize.limited(d2))  # examples/research_report/flow.py:78 .to(normalize)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # examples/research_report/flow.py:78 .to(normalize) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     return MISSING
 
 
 async def _root_3(act: Activation, v: str, scope: Scope, trig: Trigger | None) -> object:  # examples/research_report/flow.py:80 when(runtime_data 'topic')
     async def _b4_0() -> Any:
         sc4_0 = scope + ((4, 0),)
-        v5 = await _k_fetch_facts(act, _n5, v, sc4_0, trig)  # examples/research_report/flow.py:81 batch branch fetch_facts
+        v5: list[str] | Marker
+        d5: _rt.TriggerFlowRuntimeData[str, Any] = _rt.TriggerFlowRuntimeData(act, v, sc4_0, trig or _n5.trigger, _n5)  # examples/research_report/flow.py:81 batch branch fetch_facts
+        try:
+            v5 = await (_k_fetch_facts.fn(d5) if act.limiter is None else _k_fetch_facts.limited(d5))  # examples/research_report/flow.py:81 batch branch fetch_facts
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v5 = act.execution.fail_step(_n5, exc)  # examples/research_report/flow.py:81 batch branch fetch_facts failed: ChunkError (a marker with skip_exceptions)
+        if d5._paused:
+            v5 = _rt.PAUSED
         return v5
     async def _b4_1() -> Any:
         sc4_1 = scope + ((4, 1),)
-        v6 = await _k_fetch_risks(act, _n6, v, sc4_1, trig)  # examples/research_report/flow.py:81 batch branch fetch_risks
+        v6: list[str] | Marker
+        d6: _rt.TriggerFlowRuntimeData[str, Any] = _rt.TriggerFlowRuntimeData(act, v, sc4_1, trig or _n6.trigger, _n6)  # examples/research_report/flow.py:81 batch branch fetch_risks
+        try:
+            v6 = await (_k_fetch_risks.fn(d6) if act.limiter is None else _k_fetch_risks.limited(d6))  # examples/research_report/flow.py:81 batch branch fetch_risks
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v6 = act.execution.fail_step(_n6, exc)  # examples/research_report/flow.py:81 batch branch fetch_risks failed: ChunkError (a marker with skip_exceptions)
+        if d6._paused:
+            v6 = _rt.PAUSED
         return v6
     r4 = await _rt.batch(act, _n4, scope, (_b4_0, _b4_1), None)  # examples/research_report/flow.py:81 .batch(fetch_facts, fetch_risks)
     if isinstance(r4, Marker):
         return MISSING
     v4: _Batch4 = {'fetch_facts': r4[0], 'fetch_risks': r4[1]}
-    v7 = await _k_outline(act, _n7, v4, scope, None)  # examples/research_report/flow.py:82 .to(outline)
+    v7: list[str] | Marker
+    d7: _rt.TriggerFlowRuntimeData[Findings, Any] = _rt.TriggerFlowRuntimeData(act, v4, scope, _n7.trigger, _n7)  # examples/research_report/flow.py:82 .to(outline)
+    try:
+        v7 = await (_k_outline.fn(d7) if act.limiter is None else _k_outline.limited(d7))  # examples/research_report/flow.py:82 .to(outline)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # examples/research_report/flow.py:82 .to(outline) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
     it8 = _rt.items(v7)  # examples/research_report/flow.py:83 .for_each(concurrency=2)
@@ -76,11 +113,29 @@ async def _root_3(act: Activation, v: str, scope: Scope, trig: Trigger | None) -
         x8 = it8[i8]
         async def _c9_0() -> Any:
             sc9_0 = sc8 + ((9, 0),)
-            v10 = await _k_draft_risk(act, _n10, x8, sc9_0, None)  # examples/research_report/flow.py:85 .to(draft_risk)
+            v10: str | Marker
+            d10: _rt.TriggerFlowRuntimeData[str, Any] = _rt.TriggerFlowRuntimeData(act, x8, sc9_0, _n10.trigger, _n10)  # examples/research_report/flow.py:85 .to(draft_risk)
+            try:
+                v10 = await (_k_draft_risk.fn(d10) if act.limiter is None else _k_draft_risk.limited(d10))  # examples/research_report/flow.py:85 .to(draft_risk)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v10 = act.execution.fail_step(_n10, exc)  # examples/research_report/flow.py:85 .to(draft_risk) failed: ChunkError (a marker with skip_exceptions)
+            if d10._paused:
+                v10 = _rt.PAUSED
             return v10
         async def _c9_1() -> Any:
             sc9_1 = sc8 + ((9, 1),)
-            v11 = await _k_draft_fact(act, _n11, x8, sc9_1, None)  # examples/research_report/flow.py:87 .to(draft_fact)
+            v11: str | Marker
+            d11: _rt.TriggerFlowRuntimeData[str, Any] = _rt.TriggerFlowRuntimeData(act, x8, sc9_1, _n11.trigger, _n11)  # examples/research_report/flow.py:87 .to(draft_fact)
+            try:
+                v11 = await (_k_draft_fact.fn(d11) if act.limiter is None else _k_draft_fact.limited(d11))  # examples/research_report/flow.py:87 .to(draft_fact)
+            except _rt.ExecutionError:
+                raise
+            except Exception as exc:
+                v11 = act.execution.fail_step(_n11, exc)  # examples/research_report/flow.py:87 .to(draft_fact) failed: ChunkError (a marker with skip_exceptions)
+            if d11._paused:
+                v11 = _rt.PAUSED
             return v11
         v9: Any
         if await _rt.hits(act, _n9, 0, x8, sc8, None):  # examples/research_report/flow.py:84 .if_condition(is_risk)
@@ -91,10 +146,19 @@ async def _root_3(act: Activation, v: str, scope: Scope, trig: Trigger | None) -
     v8 = await _rt.for_each(act, _n8, scope, len(it8), _e8, 2)  # examples/research_report/flow.py:89 .end_for_each()
     if isinstance(v8, Marker):
         return MISSING
-    v12 = await _k_assemble(act, _n12, v8, scope, None)  # examples/research_report/flow.py:90 .to(assemble)
+    v12: str | Marker
+    d12: _rt.TriggerFlowRuntimeData[list[str], Any] = _rt.TriggerFlowRuntimeData(act, v8, scope, _n12.trigger, _n12)  # examples/research_report/flow.py:90 .to(assemble)
+    try:
+        v12 = await (_k_assemble.fn(d12) if act.limiter is None else _k_assemble.limited(d12))  # examples/research_report/flow.py:90 .to(assemble)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v12 = act.execution.fail_step(_n12, exc)  # examples/research_report/flow.py:90 .to(assemble) failed: ChunkError (a marker with skip_exceptions)
+    if d12._paused:
+        v12 = _rt.PAUSED
     if isinstance(v12, Marker):
         return MISSING
-    v13 = _rt.end(act, v12)  # examples/research_report/flow.py:91 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v12)  # examples/research_report/flow.py:91 .end()
     return MISSING
 
 
@@ -146,4 +210,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {53: 78, 57: 80, 60: 81, 64: 81, 66: 81, 70: 82, 73: 83, 79: 85, 83: 87, 86: 84, 88: 86, 91: 89, 94: 90, 97: 91}
+__tfc_lines__ = {55: 78, 57: 78, 61: 78, 67: 80, 71: 81, 73: 81, 77: 81, 84: 81, 86: 81, 90: 81, 94: 81, 99: 82, 101: 82, 105: 82, 110: 83, 117: 85, 119: 85, 123: 85, 130: 87, 132: 87, 136: 87, 141: 84, 143: 86, 146: 89, 150: 90, 152: 90, 156: 90, 161: 91}

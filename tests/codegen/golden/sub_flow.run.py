@@ -15,7 +15,7 @@ __tfc_flow__ = 'sub_flow'
 __tfc_fingerprint__ = '5be4ad1f6d61c132'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_set_topic = _rt.bind(_flow, 'set_topic', set_topic)
 _k_show_parent = _rt.bind(_flow, 'show_parent', show)
 _n2 = _rt.step_node(_engine, 2)
@@ -24,7 +24,7 @@ _n4 = _rt.step_node(_engine, 4)
 
 # flow `child` (tests/codegen/flows.py:212): run inline by `to_sub_flow`
 _sub1_flow = _rt.child_flow(_n3)
-_sub1_engine = _rt.engine_plan(_sub1_flow, '294e301201c4c9d6', 2)
+_sub1_engine = _rt.engine_plan(_sub1_flow, '294e301201c4c9d6', 3)
 _sub1_k_inc = _rt.bind(_sub1_flow, 'inc', inc)
 _sub1_k_show = _rt.bind(_sub1_flow, 'show', show)
 _sub1_n2 = _rt.step_node(_sub1_engine, 2)
@@ -32,27 +32,63 @@ _sub1_n3 = _rt.step_node(_sub1_engine, 3)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_set_topic(act, _n2, v, scope, trig)  # tests/codegen/flows.py:216 .to(set_topic)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:216 .to(set_topic)
+    try:
+        v2 = await (_k_set_topic.fn(d2) if act.limiter is None else _k_set_topic.limited(d2))  # tests/codegen/flows.py:216 .to(set_topic)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:216 .to(set_topic) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
     v3 = await _rt.sub_flow(act, _n3, _sub1, v2, scope, None)  # tests/codegen/flows.py:216 .to_sub_flow(child): flow `child` runs inline (_sub1_root_1)
     if isinstance(v3, Marker):
         return MISSING
-    v4 = await _k_show_parent(act, _n4, v3, scope, None)  # tests/codegen/flows.py:218 .to(show_parent)
+    v4: Any | Marker
+    d4 = _rt.TriggerFlowRuntimeData(act, v3, scope, _n4.trigger, _n4)  # tests/codegen/flows.py:218 .to(show_parent)
+    try:
+        v4 = await (_k_show_parent.fn(d4) if act.limiter is None else _k_show_parent.limited(d4))  # tests/codegen/flows.py:218 .to(show_parent)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:218 .to(show_parent) failed: ChunkError (a marker with skip_exceptions)
+    if d4._paused:
+        v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:218 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:218 .end()
     return MISSING
 
 
 async def _sub1_root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # flow `child` on start
-    v2 = await _sub1_k_inc(act, _sub1_n2, v, scope, trig)  # tests/codegen/flows.py:213 .to(inc)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _sub1_n2.trigger, _sub1_n2)  # tests/codegen/flows.py:213 .to(inc)
+    try:
+        v2 = await (_sub1_k_inc.fn(d2) if act.limiter is None else _sub1_k_inc.limited(d2))  # tests/codegen/flows.py:213 .to(inc)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_sub1_n2, exc)  # tests/codegen/flows.py:213 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
-    v3 = await _sub1_k_show(act, _sub1_n3, v2, scope, None)  # tests/codegen/flows.py:213 .to(show)
+    v3: Any | Marker
+    d3 = _rt.TriggerFlowRuntimeData(act, v2, scope, _sub1_n3.trigger, _sub1_n3)  # tests/codegen/flows.py:213 .to(show)
+    try:
+        v3 = await (_sub1_k_show.fn(d3) if act.limiter is None else _sub1_k_show.limited(d3))  # tests/codegen/flows.py:213 .to(show)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v3 = act.execution.fail_step(_sub1_n3, exc)  # tests/codegen/flows.py:213 .to(show) failed: ChunkError (a marker with skip_exceptions)
+    if d3._paused:
+        v3 = _rt.PAUSED
     if isinstance(v3, Marker):
         return MISSING
-    v4 = _rt.end(act, v3)  # tests/codegen/flows.py:213 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v3)  # tests/codegen/flows.py:213 .end()
     return MISSING
 
 
@@ -109,4 +145,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {35: 216, 38: 216, 41: 218, 44: 218, 49: 213, 52: 213, 55: 213}
+__tfc_lines__ = {36: 216, 38: 216, 42: 216, 47: 216, 51: 218, 53: 218, 57: 218, 62: 218, 68: 213, 70: 213, 74: 213, 80: 213, 82: 213, 86: 213, 91: 213}

@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from tfc.codegen import support as _rt
 from tfc.codegen.support import MISSING, Activation, Marker, Scope, Trigger
 from examples.sub_flow_report.flow import (
+    Brief,
+    Draft,
     ParentState,
+    Report,
     Request,
+    SectionPlan,
+    SectionTask,
     draft_section,
     finalize_request,
     flow as _flow,
@@ -26,7 +31,7 @@ __tfc_flow__ = 'report_request'
 __tfc_fingerprint__ = 'cbe37d0469ed71d2'
 __tfc_flow_file__ = 'examples/sub_flow_report/flow.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_prepare_request = _rt.bind(_flow, 'prepare_request', prepare_request)
 _k_finalize_request = _rt.bind(_flow, 'finalize_request', finalize_request)
 _n2 = _rt.step_node(_engine, 2)
@@ -35,7 +40,7 @@ _n4 = _rt.step_node(_engine, 4)
 
 # flow `report_writer` (examples/sub_flow_report/flow.py:124): run inline by `to_sub_flow`
 _sub1_flow = _rt.child_flow(_n3)
-_sub1_engine = _rt.engine_plan(_sub1_flow, 'a86500bee0f2aab2', 2)
+_sub1_engine = _rt.engine_plan(_sub1_flow, 'a86500bee0f2aab2', 3)
 _sub1_k_use_multi_section_mode = _rt.bind(_sub1_flow, 'use_multi_section_mode', use_multi_section_mode)
 _sub1_k_use_single_section_mode = _rt.bind(_sub1_flow, 'use_single_section_mode', use_single_section_mode)
 _sub1_k_list_sections = _rt.bind(_sub1_flow, 'list_sections', list_sections)
@@ -51,7 +56,16 @@ _sub1_n8 = _rt.step_node(_sub1_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_prepare_request(act, _n2, v, scope, trig)  # examples/sub_flow_report/flow.py:166 .to(prepare_request)
+    v2: Request | Marker
+    d2: _rt.TriggerFlowRuntimeData[Brief, Any] = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # examples/sub_flow_report/flow.py:166 .to(prepare_request)
+    try:
+        v2 = await (_k_prepare_request.fn(d2) if act.limiter is None else _k_prepare_request.limited(d2))  # examples/sub_flow_report/flow.py:166 .to(prepare_request)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # examples/sub_flow_report/flow.py:166 .to(prepare_request) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
     v3 = await _rt.sub_flow(act, _n3, _sub1, v2, scope, None)  # examples/sub_flow_report/flow.py:166 .to_sub_flow(report_writer): flow `report_writer` runs inline (_sub1_root_1)
@@ -59,21 +73,48 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         _t3_0: Request = v2  # examples/sub_flow_report/flow.py:166 capture input <- value
     if isinstance(v3, Marker):
         return MISSING
-    v4 = await _k_finalize_request(act, _n4, v3, scope, None)  # examples/sub_flow_report/flow.py:175 .to(finalize_request)
+    v4: str | Marker
+    d4: _rt.TriggerFlowRuntimeData[Report, Any] = _rt.TriggerFlowRuntimeData(act, v3, scope, _n4.trigger, _n4)  # examples/sub_flow_report/flow.py:175 .to(finalize_request)
+    try:
+        v4 = await (_k_finalize_request.fn(d4) if act.limiter is None else _k_finalize_request.limited(d4))  # examples/sub_flow_report/flow.py:175 .to(finalize_request)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v4 = act.execution.fail_step(_n4, exc)  # examples/sub_flow_report/flow.py:175 .to(finalize_request) failed: ChunkError (a marker with skip_exceptions)
+    if d4._paused:
+        v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # examples/sub_flow_report/flow.py:175 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # examples/sub_flow_report/flow.py:175 .end()
     return MISSING
 
 
 async def _sub1_root_1(act: Activation, v: Request, scope: Scope, trig: Trigger | None) -> object:  # flow `report_writer` on start
     async def _c2_0() -> Any:
         sc2_0 = scope + ((2, 0),)
-        v3 = await _sub1_k_use_multi_section_mode(act, _sub1_n3, v, sc2_0, trig)  # examples/sub_flow_report/flow.py:127 .to(use_multi_section_mode)
+        v3: SectionPlan | Marker
+        d3: _rt.TriggerFlowRuntimeData[Request, Any] = _rt.TriggerFlowRuntimeData(act, v, sc2_0, trig or _sub1_n3.trigger, _sub1_n3)  # examples/sub_flow_report/flow.py:127 .to(use_multi_section_mode)
+        try:
+            v3 = await (_sub1_k_use_multi_section_mode.fn(d3) if act.limiter is None else _sub1_k_use_multi_section_mode.limited(d3))  # examples/sub_flow_report/flow.py:127 .to(use_multi_section_mode)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v3 = act.execution.fail_step(_sub1_n3, exc)  # examples/sub_flow_report/flow.py:127 .to(use_multi_section_mode) failed: ChunkError (a marker with skip_exceptions)
+        if d3._paused:
+            v3 = _rt.PAUSED
         return v3
     async def _c2_1() -> Any:
         sc2_1 = scope + ((2, 1),)
-        v4 = await _sub1_k_use_single_section_mode(act, _sub1_n4, v, sc2_1, trig)  # examples/sub_flow_report/flow.py:129 .to(use_single_section_mode)
+        v4: SectionPlan | Marker
+        d4: _rt.TriggerFlowRuntimeData[Request, Any] = _rt.TriggerFlowRuntimeData(act, v, sc2_1, trig or _sub1_n4.trigger, _sub1_n4)  # examples/sub_flow_report/flow.py:129 .to(use_single_section_mode)
+        try:
+            v4 = await (_sub1_k_use_single_section_mode.fn(d4) if act.limiter is None else _sub1_k_use_single_section_mode.limited(d4))  # examples/sub_flow_report/flow.py:129 .to(use_single_section_mode)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v4 = act.execution.fail_step(_sub1_n4, exc)  # examples/sub_flow_report/flow.py:129 .to(use_single_section_mode) failed: ChunkError (a marker with skip_exceptions)
+        if d4._paused:
+            v4 = _rt.PAUSED
         return v4
     v2: Any
     if await _rt.hits(act, _sub1_n2, 0, v, scope, trig):  # examples/sub_flow_report/flow.py:126 .if_condition(has_multiple_sections)
@@ -82,19 +123,47 @@ async def _sub1_root_1(act: Activation, v: Request, scope: Scope, trig: Trigger 
         v2 = await _c2_1()
     if isinstance(v2, Marker):
         return MISSING
-    v5 = await _sub1_k_list_sections(act, _sub1_n5, v2, scope, None)  # examples/sub_flow_report/flow.py:131 .to(list_sections)
+    v5: list[SectionTask] | Marker
+    d5: _rt.TriggerFlowRuntimeData[SectionPlan, Any] = _rt.TriggerFlowRuntimeData(act, v2, scope, _sub1_n5.trigger, _sub1_n5)  # examples/sub_flow_report/flow.py:131 .to(list_sections)
+    try:
+        v5 = await (_sub1_k_list_sections.fn(d5) if act.limiter is None else _sub1_k_list_sections.limited(d5))  # examples/sub_flow_report/flow.py:131 .to(list_sections)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v5 = act.execution.fail_step(_sub1_n5, exc)  # examples/sub_flow_report/flow.py:131 .to(list_sections) failed: ChunkError (a marker with skip_exceptions)
+    if d5._paused:
+        v5 = _rt.PAUSED
     if isinstance(v5, Marker):
         return MISSING
     it6 = _rt.items(v5)  # examples/sub_flow_report/flow.py:132 .for_each()
     async def _e6(i6: int) -> Any:
         sc6 = scope + ((6, i6),)
         x6 = it6[i6]
-        v7 = await _sub1_k_draft_section(act, _sub1_n7, x6, sc6, None)  # examples/sub_flow_report/flow.py:133 .to(draft_section)
+        v7: Draft | Marker
+        d7: _rt.TriggerFlowRuntimeData[SectionTask, Any] = _rt.TriggerFlowRuntimeData(act, x6, sc6, _sub1_n7.trigger, _sub1_n7)  # examples/sub_flow_report/flow.py:133 .to(draft_section)
+        try:
+            v7 = await (_sub1_k_draft_section.fn(d7) if act.limiter is None else _sub1_k_draft_section.limited(d7))  # examples/sub_flow_report/flow.py:133 .to(draft_section)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v7 = act.execution.fail_step(_sub1_n7, exc)  # examples/sub_flow_report/flow.py:133 .to(draft_section) failed: ChunkError (a marker with skip_exceptions)
+        if d7._paused:
+            v7 = _rt.PAUSED
         return v7
     v6 = await _rt.for_each(act, _sub1_n6, scope, len(it6), _e6, None)  # examples/sub_flow_report/flow.py:134 .end_for_each()
     if isinstance(v6, Marker):
         return MISSING
-    v8 = await _sub1_k_summarize_child_report(act, _sub1_n8, v6, scope, None)  # examples/sub_flow_report/flow.py:135 .to(summarize_child_report)
+    v8: None | Marker
+    d8: _rt.TriggerFlowRuntimeData[list[Draft], Any] = _rt.TriggerFlowRuntimeData(act, v6, scope, _sub1_n8.trigger, _sub1_n8)  # examples/sub_flow_report/flow.py:135 .to(summarize_child_report)
+    try:
+        await (_sub1_k_summarize_child_report.fn(d8) if act.limiter is None else _sub1_k_summarize_child_report.limited(d8))  # examples/sub_flow_report/flow.py:135 .to(summarize_child_report)
+        v8 = None
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v8 = act.execution.fail_step(_sub1_n8, exc)  # examples/sub_flow_report/flow.py:135 .to(summarize_child_report) failed: ChunkError (a marker with skip_exceptions)
+    if d8._paused:
+        v8 = _rt.PAUSED
     return MISSING
 
 
@@ -151,4 +220,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {54: 166, 57: 166, 59: 166, 62: 175, 65: 175, 72: 127, 76: 129, 79: 126, 81: 128, 85: 131, 88: 132, 92: 133, 94: 134, 97: 135}
+__tfc_lines__ = {60: 166, 62: 166, 66: 166, 71: 166, 73: 166, 77: 175, 79: 175, 83: 175, 88: 175, 96: 127, 98: 127, 102: 127, 109: 129, 111: 129, 115: 129, 120: 126, 122: 128, 127: 131, 129: 131, 133: 131, 138: 132, 143: 133, 145: 133, 149: 133, 153: 134, 157: 135, 159: 135, 164: 135}

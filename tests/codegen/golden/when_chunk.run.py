@@ -14,7 +14,7 @@ __tfc_flow__ = 'when_chunk'
 __tfc_fingerprint__ = '55a1daee5a8fc331'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -28,27 +28,63 @@ _n8 = _rt.step_node(_engine, 8)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_inc(act, _n2, v, scope, trig)  # tests/codegen/flows.py:104 .to(inc)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:104 .to(inc)
+    try:
+        v2 = await (_k_inc.fn(d2) if act.limiter is None else _k_inc.limited(d2))  # tests/codegen/flows.py:104 .to(inc)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:104 .to(inc) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
     async def _fork_3() -> Any:
         v3 = await _k_double(act, _n3, v2, scope, None)  # tests/codegen/flows.py:104 .to(double)
         if isinstance(v3, Marker):
             return MISSING
-        v4 = await _k_show(act, _n4, v3, scope, None)  # tests/codegen/flows.py:104 .to(show)
+        v4: Any | Marker
+        d4 = _rt.TriggerFlowRuntimeData(act, v3, scope, _n4.trigger, _n4)  # tests/codegen/flows.py:104 .to(show)
+        try:
+            v4 = await (_k_show.fn(d4) if act.limiter is None else _k_show.limited(d4))  # tests/codegen/flows.py:104 .to(show)
+        except _rt.ExecutionError:
+            raise
+        except Exception as exc:
+            v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:104 .to(show) failed: ChunkError (a marker with skip_exceptions)
+        if d4._paused:
+            v4 = _rt.PAUSED
         if isinstance(v4, Marker):
             return MISSING
-        v5 = _rt.end(act, v4)  # tests/codegen/flows.py:104 .end()
+        act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:104 .end()
         return MISSING
     await _rt.forks((_fork_3, lambda: _L6_0.run(act, v2, scope, None)))
     return MISSING
 
 
 async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:105 when(chunk 'inc')
-    v7 = await _k_show_listener(act, _n7, v, scope, trig)  # tests/codegen/flows.py:105 .to(show_listener)
+    v7: Any | Marker
+    d7 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n7.trigger, _n7)  # tests/codegen/flows.py:105 .to(show_listener)
+    try:
+        v7 = await (_k_show_listener.fn(d7) if act.limiter is None else _k_show_listener.limited(d7))  # tests/codegen/flows.py:105 .to(show_listener)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:105 .to(show_listener) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    v8 = await _k_remember(act, _n8, v7, scope, None)  # tests/codegen/flows.py:105 .to(remember)
+    v8: Any | Marker
+    d8 = _rt.TriggerFlowRuntimeData(act, v7, scope, _n8.trigger, _n8)  # tests/codegen/flows.py:105 .to(remember)
+    try:
+        v8 = await (_k_remember.fn(d8) if act.limiter is None else _k_remember.limited(d8))  # tests/codegen/flows.py:105 .to(remember)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v8 = act.execution.fail_step(_n8, exc)  # tests/codegen/flows.py:105 .to(remember) failed: ChunkError (a marker with skip_exceptions)
+    if d8._paused:
+        v8 = _rt.PAUSED
     return MISSING
 
 
@@ -101,4 +137,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {31: 104, 35: 104, 38: 104, 41: 104, 47: 105, 48: 105, 51: 105}
+__tfc_lines__ = {32: 104, 34: 104, 38: 104, 44: 104, 48: 104, 50: 104, 54: 104, 59: 104, 65: 105, 67: 105, 69: 105, 73: 105, 79: 105, 81: 105, 85: 105}

@@ -14,7 +14,7 @@ __tfc_flow__ = 'when_join'
 __tfc_fingerprint__ = 'ac2ae3e72ebcfbf5'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 2)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
 _k_emit_both = _rt.bind(_flow, 'emit_both', emit_both)
 _k_show = _rt.bind(_flow, 'show', show)
 _k_show_or = _rt.bind(_flow, 'show_or', show)
@@ -26,25 +26,61 @@ _n9 = _rt.step_node(_engine, 9)
 
 
 async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # on start
-    v2 = await _k_emit_both(act, _n2, v, scope, trig)  # tests/codegen/flows.py:108 .to(emit_both)
+    v2: Any | Marker
+    d2 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n2.trigger, _n2)  # tests/codegen/flows.py:108 .to(emit_both)
+    try:
+        v2 = await (_k_emit_both.fn(d2) if act.limiter is None else _k_emit_both.limited(d2))  # tests/codegen/flows.py:108 .to(emit_both)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v2 = act.execution.fail_step(_n2, exc)  # tests/codegen/flows.py:108 .to(emit_both) failed: ChunkError (a marker with skip_exceptions)
+    if d2._paused:
+        v2 = _rt.PAUSED
     return MISSING
 
 
 async def _root_3(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:109 when(event 'A', event 'B') mode=and
-    v4 = await _k_show(act, _n4, v, scope, trig)  # tests/codegen/flows.py:109 .to(show)
+    v4: Any | Marker
+    d4 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n4.trigger, _n4)  # tests/codegen/flows.py:109 .to(show)
+    try:
+        v4 = await (_k_show.fn(d4) if act.limiter is None else _k_show.limited(d4))  # tests/codegen/flows.py:109 .to(show)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v4 = act.execution.fail_step(_n4, exc)  # tests/codegen/flows.py:109 .to(show) failed: ChunkError (a marker with skip_exceptions)
+    if d4._paused:
+        v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    v5 = _rt.end(act, v4)  # tests/codegen/flows.py:109 .end()
+    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:109 .end()
     return MISSING
 
 
 async def _root_6(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:110 when(event 'A', event 'B') mode=or
-    v7 = await _k_show_or(act, _n7, v, scope, trig)  # tests/codegen/flows.py:110 .to(show_or)
+    v7: Any | Marker
+    d7 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n7.trigger, _n7)  # tests/codegen/flows.py:110 .to(show_or)
+    try:
+        v7 = await (_k_show_or.fn(d7) if act.limiter is None else _k_show_or.limited(d7))  # tests/codegen/flows.py:110 .to(show_or)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v7 = act.execution.fail_step(_n7, exc)  # tests/codegen/flows.py:110 .to(show_or) failed: ChunkError (a marker with skip_exceptions)
+    if d7._paused:
+        v7 = _rt.PAUSED
     return MISSING
 
 
 async def _root_8(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -> object:  # tests/codegen/flows.py:111 when(event 'A', event 'B') mode=simple_or
-    v9 = await _k_remember_simple(act, _n9, v, scope, trig)  # tests/codegen/flows.py:111 .to(remember_simple)
+    v9: Any | Marker
+    d9 = _rt.TriggerFlowRuntimeData(act, v, scope, trig or _n9.trigger, _n9)  # tests/codegen/flows.py:111 .to(remember_simple)
+    try:
+        v9 = await (_k_remember_simple.fn(d9) if act.limiter is None else _k_remember_simple.limited(d9))  # tests/codegen/flows.py:111 .to(remember_simple)
+    except _rt.ExecutionError:
+        raise
+    except Exception as exc:
+        v9 = act.execution.fail_step(_n9, exc)  # tests/codegen/flows.py:111 .to(remember_simple) failed: ChunkError (a marker with skip_exceptions)
+    if d9._paused:
+        v9 = _rt.PAUSED
     return MISSING
 
 
@@ -96,4 +132,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {29: 108, 33: 109, 34: 109, 37: 109, 41: 110, 42: 110, 46: 111, 47: 111}
+__tfc_lines__ = {30: 108, 32: 108, 36: 108, 42: 109, 44: 109, 46: 109, 50: 109, 55: 109, 59: 110, 61: 110, 63: 110, 67: 110, 73: 111, 75: 111, 77: 111, 81: 111}
