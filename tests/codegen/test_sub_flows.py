@@ -65,6 +65,14 @@ async def pong(data: D) -> None:
     await data.async_put_into_stream(("pong", data.value))
 
 
+async def facades(data: D) -> Any:
+    # The execution's own sync and async facades, called from a chunk of the child.
+    data.execution.emit("go", data.value)  # inside the run: tracked work of its activation
+    data.execution.set_state("draft", data.value)
+    await data.execution.async_emit("ping", data.value)
+    return data.value
+
+
 async def explode(data: D) -> None:
     raise ValueError(f"bad {data.value!r}")
 
@@ -92,6 +100,18 @@ def tracked_child() -> TriggerFlow[Any]:
 def emitting_child() -> TriggerFlow[Any]:
     child = TriggerFlow(name="emitting")
     child.to(emit_inline).to(add_one).end()
+    child.when("ping").to(pong)
+    return child
+
+
+def facade_child(fan_out: bool = False) -> TriggerFlow[Any]:
+    child = TriggerFlow(name="facades_each" if fan_out else "facades")
+    if fan_out:  # the facades run in the for_each's own tasks
+        child.for_each().to(facades).end_for_each().end()
+    else:
+        child.to(facades).to(add_one).end()
+    child.when("go").to(on_go)
+    child.when({"runtime_data": "draft"}).to(on_draft)
     child.when("ping").to(pong)
     return child
 
@@ -126,6 +146,8 @@ def flows() -> list[Any]:
     case("write-back-snapshot", stateful_child(), write_back={"value": "snapshot.seen"})
     case("tracked-work", tracked_child(), write_back={"value": "snapshot.went", "state.draft": "snapshot.draft"})
     case("emitting", emitting_child())
+    case("execution-facades", facade_child(), write_back={"value": "snapshot.went", "state.draft": "snapshot.draft"})
+    case("execution-facades-in-for-each", facade_child(fan_out=True), [1, 2])
     case("failing", failing_child())
     case("missing-capture", pure_child(), capture={"input": "state.nope"})
     case("missing-write-back", pure_child(), write_back={"value": "result.nope"})
@@ -335,7 +357,7 @@ def test_the_banner_names_each_inline_child_once_and_nesting_gets_its_own_names(
     assert source.count("async def _sub1_root_") == 1 and source.count("async def _sub3_root_") == 1
     assert re.search(r"_sub1_flow = _rt\.child_flow\(_n\d+\)", source)
     assert re.search(r"_sub\d_flow = _rt\.child_flow\(_sub\d_n\d+\)", source)  # the grandchild, from its parent
-    assert source.count("await _rt.sub_flow(act, ") == 4
+    assert source.count(" = _rt.ChildCall(act, ") == 4
 
 
 def test_a_runner_refuses_to_load_when_a_child_flow_changed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -350,3 +372,37 @@ def test_a_runner_refuses_to_load_when_a_child_flow_changed(monkeypatch: pytest.
     child.to(("extra", add_one))
     with pytest.raises(StaleRunnerError, match='flow "pure" is stale'):
         exec(compile(source, "<stale>", "exec"), {})
+
+
+@pytest.mark.parametrize("where", ["chain", "for_each"])
+async def test_a_sync_facade_of_the_child_execution_starts_its_work_at_once(where: str) -> None:
+    """``data.execution.emit`` in an inline child acts in the child's activation, as in an
+    engine child: the handler runs as tracked work while the chunk is still waiting (it
+    would otherwise be queued until the child closes, and the chunk would wait forever)."""
+
+    async def wait_for_handler(data: D) -> Any:
+        started = anyio.Event()
+        data.execution.emit("go", started)
+        with anyio.fail_after(5):
+            await started.wait()
+        return "handled"
+
+    async def handler(data: D) -> None:
+        data.value.set()
+
+    def build() -> TriggerFlow[Any]:
+        child = TriggerFlow(name=f"facade_{where}")
+        if where == "for_each":
+            child.for_each().to(wait_for_handler).end_for_each().end()
+        else:
+            child.to(wait_for_handler).end()
+        child.when("go").to(handler)
+        parent = TriggerFlow(name=f"facade_parent_{where}")
+        parent.to_sub_flow(child).end()
+        return parent
+
+    value = [1, 2] if where == "for_each" else 1
+    expected = ["handled", "handled"] if where == "for_each" else "handled"
+    engine = await build().async_start(value)
+    runner = await load_runner(build()).run(value)
+    assert engine["$final_result"] == runner["$final_result"] == expected

@@ -2,13 +2,13 @@
 
 The engine runs a `to_sub_flow` step by creating, starting and closing a child
 `TriggerFlowExecution`. A runner instead awaits the child's generated start code directly
-(`sub_flow`), inside a `ChildExecution`: a real execution of the child flow of which only
-what a plain step needs is made up front (its state, plan and limiter). The stream,
-resources, flow data and interrupt book are made on their own when first used; the rest
-(ids, status, timestamps...) is made the first time anything reads it, with the
-execution's own constructor, so a chunk that looks at ``data.execution`` or pauses sees
-exactly the execution the engine would have given it, and a child that only computes,
-uses its state, streams or emits pays for none of it.
+from its own code, around a `ChildCall`: the activation of the child's run, holding only
+what a plain step needs (the child's state, plan and limiter). Its `ChildExecution` is
+made the first time anything reads ``execution``; of that, the stream, resources, flow data
+and interrupt book are made on their own when first used, and the rest (ids, status,
+timestamps...) the first time anything reads it, with the execution's own constructor. So a
+chunk that looks at ``data.execution`` or pauses sees exactly the execution the engine
+would have given it, and a child that only computes pays for none of it.
 
 Everything around the run is the engine's own code: capture paths are read and write_back
 is applied by the call's `SubFlowPlan`, child failures are wrapped by it into the same
@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ..dsl.paths import assign
 from ..errors import ChunkError, ExecutionError
-from ..runtime.activation import CURRENT, Activation
+from ..runtime.activation import CURRENT, Activation, Host
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.interrupts import InterruptBook
-from ..runtime.markers import MISSING, START_TRIGGER, Scope, Trigger
+from ..runtime.markers import MISSING, Scope, Trigger
 from ..runtime.state import StateStore, copy_value
 from ..runtime.stream import RuntimeStream
 
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from ..plan.planner import Plan
     from ..plan.subflow import SubFlowPlan
 
-__all__ = ("ChildExecution", "ChildFlow", "sub_flow")
+__all__ = ("ChildCall", "ChildExecution", "ChildFlow")
 
 StartFn = Callable[[Activation, Any, Scope, "Trigger | None"], Coroutine[Any, Any, object]]
 
@@ -45,24 +44,26 @@ _RESULT_KEY = "$final_result"
 
 
 class ChildFlow:
-    """A child flow as a runner calls it: the flow, its runner plan, its start code.
+    """A child flow as a runner calls it: the flow and its runner plan.
 
-    Attributes:
-        start: The generated code of the child's only start root (called directly), or
-            ``None`` when START goes to several roots or through a join (dispatched).
+    Args:
+        start: The generated function the runner awaits to start the child, when START goes
+            to one root directly (checked against the plan); ``None`` when the runner
+            dispatches START (several roots, or a join).
     """
 
-    __slots__ = ("flow", "plan", "start")
+    __slots__ = ("flow", "plan")
 
-    def __init__(self, flow: TriggerFlow[Any], plan: Plan) -> None:
+    def __init__(self, flow: TriggerFlow[Any], plan: Plan, start: StartFn | None = None) -> None:
         self.flow = flow
         self.plan = plan
-        self.start: StartFn | None = None
-        if len(plan.start) == 1:
-            root = plan.start[0][0]
-            fn = getattr(root.chain, "fn", None)
-            if root.direct and fn is not None:
-                self.start = fn
+        direct: object = None
+        if len(plan.start) == 1 and plan.start[0][0].direct:
+            direct = getattr(plan.start[0][0].chain, "fn", None)
+        if start is not None and direct is not start:
+            raise RuntimeError(
+                f'runner of flow "{flow.name}": its start code is not what the plan starts; run `tfc build` again'
+            )
 
 
 class ChildExecution(TriggerFlowExecution):
@@ -79,7 +80,7 @@ class ChildExecution(TriggerFlowExecution):
     engine child's activation would.
     """
 
-    __slots__ = ("_child_args", "_child_parent", "_child_phase", "_child_work")
+    __slots__ = ("_child_args", "_child_call", "_child_parent", "_child_phase", "_child_work")
 
     _child_args: Any
     """The concurrency to make the rest with, or `_MADE` once made."""
@@ -88,6 +89,8 @@ class ChildExecution(TriggerFlowExecution):
     _child_phase: str
     """``"failed"`` or ``"cancelled"`` once the run stopped so (unset while it goes well)."""
     _child_work: _Work | None
+    _child_call: ChildCall | None
+    """The call running this run inline, until it ends."""
 
     # -- made on first use ----------------------------------------------------------------
 
@@ -139,6 +142,14 @@ class ChildExecution(TriggerFlowExecution):
             self.close_reason = "manual"
         else:
             self.stream.stop()
+
+    def _inside(self) -> Activation | None:
+        # During the call, its steps, tracked work and fan-outs act in the call's activation
+        # (an engine child's sets CURRENT for them); an engine entry (close...) in its own.
+        act = CURRENT.get()
+        if act is not None and act.execution is self:
+            return act
+        return self._child_call
 
     # -- the activation's host --------------------------------------------------------------
 
@@ -240,110 +251,164 @@ _CHEAP: dict[str, Callable[[ChildExecution], object]] = {
 _MADE: Any = object()
 """`ChildExecution._child_args` once the whole execution has been made."""
 
-_NO_WORK: _Work | None = None
 _NO_RESULT: Any = object()
 
 _new = object.__new__
 
 
-async def sub_flow(
-    act: Activation, node: SubFlowPlan, child: ChildFlow, value: object, scope: Scope, trigger: Trigger | None
-) -> Any:
-    """`to_sub_flow` with the child's generated code run inline; the parent's next value.
+class ChildCall(Activation):
+    """One `to_sub_flow` call run inline by a runner: the activation of the child's run.
 
-    What the engine's `SubFlowPlan.apply` does (capture, run the child in isolation with
-    its stream bridged, close it, write back, wrap its failures), without creating,
-    starting and closing a separate execution for it.
+    The runner writes the call out around a direct await of the child's start code::
+
+        c5 = _rt.ChildCall(act, _n5, _sub1)
+        try:
+            await _sub1_root_1(c5, c5.enter(v4), (), _rt.START_TRIGGER)
+        except BaseException as exc:
+            v5 = await c5.failed(exc)
+        else:
+            v5 = c5.leave()
+            if v5 is c5:
+                v5 = await c5.finish(v4, scope)
+
+    which is what the engine's `SubFlowPlan.apply` does (capture, run the child in
+    isolation with its stream bridged, close it, write back, wrap its failures) without
+    creating, starting and closing a separate execution. The call holds what every step
+    reads: the child's state, plan and limiter. Its `execution`, a `ChildExecution`, is
+    made the first time something reads it (``data.execution``, the stream, resources,
+    emits, sync state writes, a pause...); `leave` then hands over to `finish`, which
+    closes the run as the engine closes a child.
+
+    A sync facade of the child's execution called during the call (``emit``,
+    ``set_state``...) acts in this activation, as it does in an engine child's.
     """
-    try:
-        # What `child.create_execution(auto_close=False, concurrency=...)` would hold, lazily.
+
+    __slots__ = ("_child", "_node", "_parent", "_run")
+
+    def __init__(self, parent: Activation, node: SubFlowPlan, child: ChildFlow) -> None:
+        self._parent = parent
+        self._node = node
+        self._child = child
+        self._run: ChildExecution | None = None
+        self.plan = child.plan
+        self.state = StateStore()
+        self.limiter = None
+
+    @property
+    def execution(self) -> TriggerFlowExecution:  # type: ignore[override]  # a slot in `Activation`, made on first use here
+        run = self._run
+        if run is None:
+            run = self._run = self._make_run()
+        return run
+
+    @property
+    def host(self) -> Host:  # type: ignore[override]
+        """The run hosts its tracked work (in the parent's task group, counted)."""
+        return self.execution  # type: ignore[return-value]
+
+    def _make_run(self) -> ChildExecution:
+        """What ``child.create_execution(auto_close=False, concurrency=...)`` would hold, lazily."""
+        child = self._child
         run: ChildExecution = _new(ChildExecution)
         run.flow = child.flow
         run.plan = child.plan
-        # Kept in locals from here: reading a ChildExecution's slots goes through its __getattr__.
-        run.state = state = StateStore()
-        run.limiter = None
-        run._child_parent = act
-        run._child_work = _NO_WORK
-        concurrency = run._child_args = node.concurrency
+        run.state = self.state
+        run.limiter = self.limiter
+        run._child_parent = self._parent
+        run._child_work = None
+        run._child_args = self._node.concurrency
+        run._child_call = self  # until the call ends (`_end`)
+        return run
+
+    def enter(self, value: object) -> Any:
+        """Capture into the child (live resources by identity, every other value copied);
+        the child's input."""
+        node = self._node
+        concurrency = node.concurrency
         if concurrency is not None:
             if concurrency < 1:
                 raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-            run.limiter = anyio.Semaphore(concurrency)
+            self.limiter = anyio.Semaphore(concurrency)
         if node.capture is None:
-            child_input = copy_value(value)  # like capture={"input": "value"}: never shared
-        else:
-            child_input = _capture(act, node, value, run)
-        child_act = Activation(run, run)  # type: ignore[arg-type,unused-ignore]  # the run hosts its tracked work
-        token = CURRENT.set(child_act)
+            return copy_value(value)  # like capture={"input": "value"}: never shared
+        child_input, seed, resources, flow_data = node.gather(self._parent, value)
+        if seed:
+            self.state.restore(seed)
+        if resources or flow_data:
+            run = self.execution
+            if resources:
+                run._own_resources = resources
+            for key, item in flow_data.items():
+                run.flow_data.set(key, item)
+        return child_input
+
+    def leave(self) -> object:
+        """After the child's start cascade: the parent's next value, or this call when
+        `finish` has more to do (tracked work, a made execution, a write_back)."""
+        if self._run is not None or self._node.write_back is not None:
+            return self
+        # The close snapshot's result, or the snapshot: a copy either way.
+        result = self.state.freeze_and_get(_RESULT_KEY, _NO_RESULT)
+        return self.state.snapshot() if result is _NO_RESULT else result
+
+    async def finish(self, value: object, scope: Scope) -> object:
+        """`leave` for a call with more to do: wait for the run's tracked work, then close
+        an execution made on the way as the engine does, or write back."""
+        run, node, act = self._run, self._node, self._parent
         try:
-            start = child.start
-            if start is not None:
-                await start(child_act, child_input, (), START_TRIGGER)
-            else:
-                await child_act.start(child_input)
-        except anyio.get_cancelled_exc_class():
-            await run._stop("cancelled")
-            raise
-        except Exception as exc:
-            await run._stop("failed")
-            if isinstance(exc, ChunkError):
-                raise node._child_error(act.execution, exc) from exc
+            if run is not None:
+                work = run._child_work
+                if work is not None and work.tasks:
+                    try:
+                        await run._settle()
+                    except anyio.get_cancelled_exc_class():
+                        await run._stop("cancelled")
+                        raise
+                if run._child_args is _MADE:
+                    # Something needed the whole execution: from here on it is an engine child.
+                    run._active = 0
+                    run._notify()
+                    run._settle_status()
+                    if run.interrupts.pending():
+                        return act.execution.interrupts.project(act, node, scope, value, run)
+                    return await node.finish(act, value, scope, run)
+            state = self.state
+            state.freeze()
+            if run is not None and run._child_work is not None and run._child_work.stream:
+                run.stream.stop()
+            if node.write_back is None:
+                result = state.get(_RESULT_KEY, _NO_RESULT)
+                return state.snapshot() if result is _NO_RESULT else result
+            return await node.write(act, value, scope, state.snapshot())
+        except ExecutionError:
+            if act.execution.skip_exceptions:  # a failing step stops its branch quietly
+                return MISSING
             raise
         finally:
-            CURRENT.reset(token)
-        work = run._child_work
-        if work is not None and work.tasks:
-            try:
-                await run._settle()
-            except anyio.get_cancelled_exc_class():
-                await run._stop("cancelled")
-                raise
-        if run._child_args is _MADE:
-            # Something needed the whole execution: from here on it is an engine child.
-            run._active = 0
-            run._notify()
-            run._settle_status()
-            if run.interrupts.pending():
-                return act.execution.interrupts.project(act, node, scope, value, run)
-            return await node.finish(act, value, scope, run)
-        state.freeze()
-        if work is not None and work.stream:
-            run.stream.stop()
-        if node.write_back is None:
-            # The close snapshot's result, or the snapshot: a copy either way.
-            result = state.get(_RESULT_KEY, _NO_RESULT)
-            return state.snapshot() if result is _NO_RESULT else result
-        return await node.write(act, value, scope, state.snapshot())
-    except ExecutionError:
-        if act.execution.skip_exceptions:  # a failing step stops its branch quietly
-            return MISSING
-        raise
+            self._end()
 
+    async def failed(self, exc: BaseException) -> object:
+        """The call failed or was cancelled (in capture or in the child): cancel the run's
+        tracked work, then raise what the engine raises (a failing chunk as `SubFlowError`),
+        or give `MISSING` under ``skip_exceptions``."""
+        run, act = self._run, self._parent
+        try:
+            if run is not None:
+                if isinstance(exc, anyio.get_cancelled_exc_class()):
+                    await run._stop("cancelled")
+                elif isinstance(exc, Exception):
+                    await run._stop("failed")
+            if isinstance(exc, ChunkError):
+                raise self._node._child_error(act.execution, exc) from exc
+            raise exc
+        except ExecutionError:
+            if act.execution.skip_exceptions:
+                return MISSING
+            raise
+        finally:
+            self._end()
 
-def _capture(act: Activation, node: SubFlowPlan, value: object, run: ChildExecution) -> object:
-    """Capture into *run* as the engine does (live resources by identity, every other value
-    copied); the child's input."""
-    child_input: object = None
-    seed: dict[str, object] = {}
-    resources: dict[str, object] = {}
-    flow_data: dict[str, object] = {}
-    for target, source in node.capture or ():
-        got, live = node._source(act, value, source)
-        if not live:
-            got = copy_value(got)
-        if target.scope == "input":
-            child_input = got
-        elif target.scope == "state":
-            assign(seed, target.segments, got)
-        elif target.scope == "resources":
-            resources[str(target.segments[0])] = got
-        else:
-            assign(flow_data, target.segments, got)
-    if resources:
-        run._own_resources = resources
-    if seed:
-        run.state.restore(seed)
-    for key, item in flow_data.items():
-        run.flow_data.set(key, item)
-    return child_input
+    def _end(self) -> None:
+        run = self._run
+        if run is not None:
+            run._child_call = None

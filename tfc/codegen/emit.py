@@ -218,7 +218,9 @@ class Module:
             typed += ["", "", *block.split("\n")]
         tail = ["", "", *self.tables(main)]
         for code in children:
-            tail += ["", *self.tables(code), f"{code.prefix[:-1]} = _rt.ChildFlow({code.flow_var}, {code.prefix}plan)"]
+            start = code.direct_start()
+            made = f"_rt.ChildFlow({code.flow_var}, {code.prefix}plan{', ' + start if start else ''})"
+            tail += ["", *self.tables(code), f"{code.prefix[:-1]} = {made}"]
         tail += entry_points(ir.name, main.flow_var, input_type, state_type)
         out: list[str] = [*head, *typed]
         table: dict[int, int] = {}

@@ -311,15 +311,34 @@ class FlowCode:
         raise AssertionError(node)  # pragma: no cover
 
     def sub_flow(self, node: SubFlowCall, v: str, sc: str, tg: str, depth: int, check: Callable[[str], None]) -> str:
-        """A `to_sub_flow` call: the child's own generated code, run inline (`tfc.codegen.child`)."""
-        out = f"v{node.id}"
+        """A `to_sub_flow` call: the child's own generated code, awaited inline around a
+        `ChildCall` (`tfc.codegen.child`)."""
+        out, c = f"v{node.id}", f"c{node.id}"
         n = self.node_var(node.id, "sub_flow")
         child = self.module.child_code(node, n)
-        self.w(depth, f"{out} = await _rt.sub_flow(act, {n}, {child.prefix[:-1]}, {v}, {sc}, {tg})", node.loc,
-               f".to_sub_flow({node.child}): {child.label} runs inline ({', '.join(child.start_fns())})")
+        start = child.direct_start()
+        run = f"{start}({c}, {c}.enter({v}), (), _rt.START_TRIGGER)" if start else f"{c}.start({c}.enter({v}))"
+        self.w(depth, f"{out}: Any")
+        self.w(depth, f"{c} = _rt.ChildCall(act, {n}, {child.prefix[:-1]})", node.loc,
+               f".to_sub_flow({node.child}): {child.label} runs inline")
+        self.w(depth, "try:")
+        self.w(depth + 1, f"await {run}", node.loc, "capture, then the child's start")
+        self.w(depth, "except BaseException as exc:")
+        self.w(depth + 1, f"{out} = await {c}.failed(exc)", node.loc, "SubFlowError (a marker with skip_exceptions)")
+        self.w(depth, "else:")
+        self.w(depth + 1, f"{out} = {c}.leave()", node.loc, "the child's result, or a copy of its state")
+        self.w(depth + 1, f"if {out} is {c}:", None, "tracked work to wait for, write_back, or a whole execution")
+        self.w(depth + 2, f"{out} = await {c}.finish({v}, {sc})", node.loc)
         self.sub_flow_types(node, v, depth)
         check(out)
         return out
+
+    def direct_start(self) -> str | None:
+        """The root function START runs directly (one root, one signal or ``simple_or``)."""
+        starts = [r for r in self.ir.roots if any(s.kind == "start" for s in r.signals)]
+        if len(starts) == 1 and (len(starts[0].signals) == 1 or starts[0].mode == "simple_or"):
+            return self.roots[starts[0].id]
+        return None
 
     def start_fns(self) -> list[str]:
         """The root functions START runs."""

@@ -5,7 +5,7 @@ with straight-line code, but runs inside a real `TriggerFlowExecution`: state, r
 the runtime stream, `emit`, `when` routing and interrupts are the engine's own. The runner
 hands its generated root functions to `runner_plan`, which returns the engine's plan with
 every routing table pointing at generated code instead of plan chains. A `to_sub_flow` call
-runs the child flow's generated code inline (`sub_flow`, from `tfc.codegen.child`) in a
+runs the child flow's generated code inline (around a `ChildCall`, from `tfc.codegen.child`) in a
 child execution that is only made as far as the child's chunks need it.
 
 Everything here mirrors one piece of `tfc.plan.nodes` (the step call, the for_each item
@@ -30,8 +30,8 @@ from ..runtime.activation import Activation
 from ..runtime.background import run_sync
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.fanout import fan_out
-from ..runtime.markers import MISSING, PAUSED, Marker, Scope, Trigger
-from .child import ChildFlow as ChildFlow, sub_flow as sub_flow
+from ..runtime.markers import MISSING, PAUSED, START_TRIGGER, Marker, Scope, Trigger
+from .child import ChildCall as ChildCall, ChildFlow as ChildFlow
 
 if TYPE_CHECKING:
     from ..dsl.flow import TriggerFlow
@@ -44,6 +44,7 @@ __all__ = (
     "PAUSED",
     "RESULT_KEY",
     "Bound",
+    "ChildCall",
     "ChildFlow",
     "ExecutionError",
     "Marker",
@@ -71,7 +72,7 @@ __all__ = (
     "run_blocking",
     "runner_plan",
     "step_node",
-    "sub_flow",
+    "START_TRIGGER",
     "sub_flow_node",
     "typed",
 )

@@ -146,9 +146,9 @@ class TriggerFlowExecution:
         ~7 µs, most of a child run's overhead; bench/sub_flow.py).
         """
         self._ensure_limiter()
-        if self.bridge is not None:
+        if self.bridge is not None and self._inside() is None:
             parent = CURRENT.get()
-            if parent is not None and parent.execution is not self:
+            if parent is not None:
                 return await self._enter_borrowed(work, parent.host, fail)
         self._active += 1
         error: BaseException | None = None
@@ -348,12 +348,20 @@ class TriggerFlowExecution:
         await self.enter(lambda act: act.emit_event(event, value, (), "runtime"))
         self._settle_status()
 
+    def _inside(self) -> Activation | None:
+        """The activation of this execution the caller runs in, or None when called from
+        outside it (then sync facades queue their work or run an event loop)."""
+        act = CURRENT.get()
+        if act is not None and act.execution is self:
+            return act
+        return None
+
     def emit(self, event: str, value: object = None) -> None:
         """Dispatch *event*: inline outside an event loop, as tracked work inside one."""
         if not self._can_receive(f'emit("{event}")'):
             return
-        act = CURRENT.get()
-        if act is not None and act.execution is self:
+        act = self._inside()
+        if act is not None:
             act.spawn(act.emit_event, event, value, (), "runtime")
         elif _loop_running():
             self._queued.append((self._emit_queued, (event, value)))
@@ -364,8 +372,8 @@ class TriggerFlowExecution:
         """Schedule *event* as tracked work; `close()` (or the next activation) runs it."""
         if not self._can_receive(f'emit_nowait("{event}")'):
             return
-        act = CURRENT.get()
-        if act is not None and act.execution is self:
+        act = self._inside()
+        if act is not None:
             act.spawn(act.emit_event, event, value, (), "runtime")
         else:
             self._queued.append((self._emit_queued, (event, value)))
@@ -416,8 +424,8 @@ class TriggerFlowExecution:
         await self.enter(lambda act: act.async_write_state("delete", key, None, emit, ()))
 
     def set_state(self, key: str, value: object, *, emit: bool = True) -> None:
-        act = CURRENT.get()
-        if act is not None and act.execution is self:
+        act = self._inside()
+        if act is not None:
             act.write_state("set", key, value, emit, (), inline=False)
         elif _loop_running():
             new = self.store_state("set", key, value)

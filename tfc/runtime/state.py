@@ -167,6 +167,13 @@ class StateStore:
         """Refuse every later write (the execution closed). Idempotent."""
         self._frozen = True
 
+    def freeze_and_get(self, key: str, default: object = None) -> object:
+        """`freeze`, then a copy of the value at the top-level *key* (no dotted lookup), or
+        *default*: what closing a run reads its compat result with, in one call."""
+        self._frozen = True
+        value = self._data.get(key, default)
+        return value if value is default or type(value) in _ATOMIC else copy_value(value)
+
     # -- reads -----------------------------------------------------------------------------
 
     def get(self, key: str | None = None, default: object = None) -> object:

@@ -44,7 +44,16 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
-    v3 = await _rt.sub_flow(act, _n3, _sub1, v2, scope, None)  # tests/codegen/flows.py:216 .to_sub_flow(child): flow `child` runs inline (_sub1_root_1)
+    v3: Any
+    c3 = _rt.ChildCall(act, _n3, _sub1)  # tests/codegen/flows.py:216 .to_sub_flow(child): flow `child` runs inline
+    try:
+        await _sub1_root_1(c3, c3.enter(v2), (), _rt.START_TRIGGER)  # tests/codegen/flows.py:216 capture, then the child's start
+    except BaseException as exc:
+        v3 = await c3.failed(exc)  # tests/codegen/flows.py:216 SubFlowError (a marker with skip_exceptions)
+    else:
+        v3 = c3.leave()  # tests/codegen/flows.py:216 the child's result, or a copy of its state
+        if v3 is c3:  # tracked work to wait for, write_back, or a whole execution
+            v3 = await c3.finish(v2, scope)  # tests/codegen/flows.py:216
     if isinstance(v3, Marker):
         return MISSING
     v4: Any | Marker
@@ -99,7 +108,7 @@ _plan, _roots = _rt.runner_plan(_engine, _ROOTS)
 # Dispatch table of flow `child`: root id -> code. start -> _sub1_root_1
 _sub1_ROOTS: dict[int, _rt.RootFn] = {1: _sub1_root_1}
 _sub1_plan, _sub1_roots = _rt.runner_plan(_sub1_engine, _sub1_ROOTS)
-_sub1 = _rt.ChildFlow(_sub1_flow, _sub1_plan)
+_sub1 = _rt.ChildFlow(_sub1_flow, _sub1_plan, _sub1_root_1)
 
 
 async def run(
@@ -145,4 +154,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {36: 216, 38: 216, 42: 216, 47: 216, 51: 218, 53: 218, 57: 218, 62: 218, 68: 213, 70: 213, 74: 213, 80: 213, 82: 213, 86: 213, 91: 213}
+__tfc_lines__ = {36: 216, 38: 216, 42: 216, 48: 216, 50: 216, 52: 216, 54: 216, 56: 216, 60: 218, 62: 218, 66: 218, 71: 218, 77: 213, 79: 213, 83: 213, 89: 213, 91: 213, 95: 213, 100: 213}

@@ -68,7 +68,16 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v2 = _rt.PAUSED
     if isinstance(v2, Marker):
         return MISSING
-    v3 = await _rt.sub_flow(act, _n3, _sub1, v2, scope, None)  # examples/sub_flow_report/flow.py:166 .to_sub_flow(report_writer): flow `report_writer` runs inline (_sub1_root_1)
+    v3: Any
+    c3 = _rt.ChildCall(act, _n3, _sub1)  # examples/sub_flow_report/flow.py:166 .to_sub_flow(report_writer): flow `report_writer` runs inline
+    try:
+        await _sub1_root_1(c3, c3.enter(v2), (), _rt.START_TRIGGER)  # examples/sub_flow_report/flow.py:166 capture, then the child's start
+    except BaseException as exc:
+        v3 = await c3.failed(exc)  # examples/sub_flow_report/flow.py:166 SubFlowError (a marker with skip_exceptions)
+    else:
+        v3 = c3.leave()  # examples/sub_flow_report/flow.py:166 the child's result, or a copy of its state
+        if v3 is c3:  # tracked work to wait for, write_back, or a whole execution
+            v3 = await c3.finish(v2, scope)  # examples/sub_flow_report/flow.py:166
     if TYPE_CHECKING:  # capture and write_back types, for type checkers only
         _t3_0: Request = v2  # examples/sub_flow_report/flow.py:166 capture input <- value
     if isinstance(v3, Marker):
@@ -174,7 +183,7 @@ _plan, _roots = _rt.runner_plan(_engine, _ROOTS)
 # Dispatch table of flow `report_writer`: root id -> code. start -> _sub1_root_1
 _sub1_ROOTS: dict[int, _rt.RootFn] = {1: _sub1_root_1}
 _sub1_plan, _sub1_roots = _rt.runner_plan(_sub1_engine, _sub1_ROOTS)
-_sub1 = _rt.ChildFlow(_sub1_flow, _sub1_plan)
+_sub1 = _rt.ChildFlow(_sub1_flow, _sub1_plan, _sub1_root_1)
 
 
 async def run(
@@ -220,4 +229,4 @@ def run_sync(
 
 
 # runner line -> flow definition line
-__tfc_lines__ = {60: 166, 62: 166, 66: 166, 71: 166, 73: 166, 77: 175, 79: 175, 83: 175, 88: 175, 96: 127, 98: 127, 102: 127, 109: 129, 111: 129, 115: 129, 120: 126, 122: 128, 127: 131, 129: 131, 133: 131, 138: 132, 143: 133, 145: 133, 149: 133, 153: 134, 157: 135, 159: 135, 164: 135}
+__tfc_lines__ = {60: 166, 62: 166, 66: 166, 72: 166, 74: 166, 76: 166, 78: 166, 80: 166, 82: 166, 86: 175, 88: 175, 92: 175, 97: 175, 105: 127, 107: 127, 111: 127, 118: 129, 120: 129, 124: 129, 129: 126, 131: 128, 136: 131, 138: 131, 142: 131, 147: 132, 152: 133, 154: 133, 158: 133, 162: 134, 166: 135, 168: 135, 173: 135}
