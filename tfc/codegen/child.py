@@ -28,7 +28,7 @@ from ..runtime.activation import CURRENT, Activation, Host
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.interrupts import InterruptBook
 from ..runtime.markers import MISSING, Scope, Trigger
-from ..runtime.state import StateStore, copy_value
+from ..runtime.state import ATOMIC, StateStore, copy_value
 from ..runtime.stream import RuntimeStream
 
 if TYPE_CHECKING:
@@ -283,12 +283,11 @@ class ChildCall(Activation):
     ``set_state``...) acts in this activation, as it does in an engine child's.
     """
 
-    __slots__ = ("_child", "_node", "_parent", "_run")
+    __slots__ = ("_node", "_parent", "_run")
 
     def __init__(self, parent: Activation, node: SubFlowPlan, child: ChildFlow) -> None:
         self._parent = parent
         self._node = node
-        self._child = child
         self._run: ChildExecution | None = None
         self.plan = child.plan
         self.state = StateStore()
@@ -308,10 +307,9 @@ class ChildCall(Activation):
 
     def _make_run(self) -> ChildExecution:
         """What ``child.create_execution(auto_close=False, concurrency=...)`` would hold, lazily."""
-        child = self._child
         run: ChildExecution = _new(ChildExecution)
-        run.flow = child.flow
-        run.plan = child.plan
+        run.flow = self._node.child
+        run.plan = self.plan
         run.state = self.state
         run.limiter = self.limiter
         run._child_parent = self._parent
@@ -329,8 +327,8 @@ class ChildCall(Activation):
             if concurrency < 1:
                 raise ValueError(f"concurrency must be at least 1, got {concurrency}")
             self.limiter = anyio.Semaphore(concurrency)
-        if node.capture is None:
-            return copy_value(value)  # like capture={"input": "value"}: never shared
+        if node.capture is None:  # like capture={"input": "value"}: never shared
+            return value if type(value) in ATOMIC else copy_value(value)
         child_input, seed, resources, flow_data = node.gather(self._parent, value)
         if seed:
             self.state.restore(seed)

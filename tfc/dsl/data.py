@@ -130,10 +130,11 @@ class ResourcesView(Mapping[str, Any]):
 class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
     """The argument every chunk receives. See the module docstring."""
 
-    __slots__ = ("_act", "_paused", "_permit", "_scope", "_state_view", "_step", "resume", "trigger", "value")
+    __slots__ = ("_act", "_paused", "_permit", "_scope", "_state_view", "_step", "trigger", "value")
 
     value: ValueT
-    resume: ResumeInfo | None
+    _state_view: StateView
+    """Made on the first read of `state` (unset until then)."""
 
     def __init__(self, act: Activation, value: ValueT, scope: Scope, trigger: Trigger, step: PlanNode) -> None:
         self._act = act
@@ -143,8 +144,6 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         self._step = step
         self._paused = False
         self._permit = False
-        self._state_view: StateView | None = None
-        self.resume = trigger.resume  # type: ignore[assignment]
 
     # -- the signal ---------------------------------------------------------------------
 
@@ -172,8 +171,13 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         return self.trigger.source
 
     @property
+    def resume(self) -> ResumeInfo | None:
+        """Which interrupt a resumed handler continues, and the payload; None otherwise."""
+        return self.trigger.resume  # type: ignore[return-value]
+
+    @property
     def is_resume(self) -> bool:
-        return self.resume is not None
+        return self.trigger.resume is not None
 
     @property
     def chunk_name(self) -> str:
@@ -193,8 +197,9 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
     @property
     def state(self) -> StateT:
         """The execution state, typed as the flow's state schema."""
-        view = self._state_view
-        if view is None:
+        try:
+            view = self._state_view
+        except AttributeError:
             view = self._state_view = StateView(self)
         return cast(StateT, view)
 

@@ -18,10 +18,9 @@ from typing import Any, Final
 
 from ..errors import ExecutionStateError
 
-__all__ = ("StateStore", "copy_value")
+__all__ = ("ATOMIC", "StateStore", "copy_value")
 
-# Exact types (not subclasses) whose instances are immutable and hold nothing mutable.
-_ATOMIC: Final[frozenset[type]] = frozenset(
+ATOMIC: Final[frozenset[type]] = frozenset(
     {
         type(None),
         bool,
@@ -41,6 +40,9 @@ _ATOMIC: Final[frozenset[type]] = frozenset(
         uuid.UUID,
     }
 )
+"""Exact types (not subclasses) whose instances are immutable and hold nothing mutable:
+`copy_value` hands them back as they are (``type(v) in ATOMIC`` saves the call)."""
+_ATOMIC = ATOMIC
 
 _MISSING: Final = object()
 
