@@ -268,7 +268,7 @@ class StateStore:
         if self._frozen:
             msg = _FROZEN.format(op="set", key=key)
             raise ExecutionStateError(msg)
-        data[key] = copy_value(value)
+        data[key] = value if type(value) in _ATOMIC else copy_value(value)
         self._version += 1
         return True
 
