@@ -28,7 +28,7 @@ from ..runtime.activation import CURRENT, Activation, Host
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.interrupts import InterruptBook
 from ..runtime.markers import MISSING, Scope, Trigger
-from ..runtime.state import ATOMIC, StateStore, copy_value
+from ..runtime.state import ATOMIC, RESULT_KEY, StateStore, copy_value
 from ..runtime.stream import RuntimeStream
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ __all__ = ("ChildCall", "ChildExecution", "ChildFlow")
 
 StartFn = Callable[[Activation, Any, Scope, "Trigger | None"], Coroutine[Any, Any, object]]
 
-_RESULT_KEY = "$final_result"
 
 
 class ChildFlow:
@@ -346,7 +345,7 @@ class ChildCall(Activation):
         if self._run is not None or self._node.write_back is not None:
             return self
         # The close snapshot's result, or the snapshot: a copy either way.
-        result = self.state.freeze_and_get(_RESULT_KEY, _NO_RESULT)
+        result = self.state.freeze_and_get(RESULT_KEY, _NO_RESULT)
         return self.state.snapshot() if result is _NO_RESULT else result
 
     async def finish(self, value: object, scope: Scope) -> object:
@@ -375,7 +374,7 @@ class ChildCall(Activation):
             if run is not None and run._child_work is not None and run._child_work.stream:
                 run.stream.stop()
             if node.write_back is None:
-                result = state.get(_RESULT_KEY, _NO_RESULT)
+                result = state.get(RESULT_KEY, _NO_RESULT)
                 return state.snapshot() if result is _NO_RESULT else result
             return await node.write(act, value, scope, state.snapshot())
         except ExecutionError:

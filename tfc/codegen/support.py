@@ -31,6 +31,7 @@ from ..runtime.background import run_sync
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.fanout import fan_out
 from ..runtime.markers import MISSING, PAUSED, START_TRIGGER, Marker, Scope, Trigger
+from ..runtime.state import RESULT_KEY
 from .child import ChildCall as ChildCall, ChildFlow as ChildFlow
 
 if TYPE_CHECKING:
@@ -80,7 +81,6 @@ __all__ = (
 RUNNER_API = 3
 """The version of this module's API; a runner built for another version refuses to load."""
 
-RESULT_KEY = "$final_result"
 
 V = TypeVar("V")
 R = TypeVar("R")

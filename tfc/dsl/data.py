@@ -17,6 +17,7 @@ from typing_extensions import TypeVar
 
 from ..errors import ResourceError
 from ..runtime.markers import Scope, Trigger
+from ..runtime.state import RESULT_KEY
 
 if TYPE_CHECKING:
     from anyio import Semaphore
@@ -341,7 +342,7 @@ class TriggerFlowRuntimeData(Generic[ValueT, StateT]):
         self._act.execution.set_result(value)
 
     def get_result(self) -> Any:
-        return self._act.execution.state.get("$final_result")
+        return self._act.execution.state.get(RESULT_KEY)
 
     # -- interrupts ---------------------------------------------------------------------
 

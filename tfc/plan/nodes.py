@@ -20,6 +20,7 @@ from ..errors import ChunkError, ExecutionError
 from ..ir.nodes import Loc, Signal
 from ..runtime.fanout import fan_out
 from ..runtime.markers import MISSING, PAUSED, Marker, Scope, Trigger
+from ..runtime.state import RESULT_KEY
 
 if TYPE_CHECKING:
     from ..runtime.activation import Activation
@@ -39,7 +40,6 @@ __all__ = (
     "StepPlan",
 )
 
-RESULT_KEY = "$final_result"
 _SEQUENCE_EXCLUDED = (str, bytes, bytearray)
 
 
@@ -399,9 +399,7 @@ class EndPlan(PlanNode):
         self.loc = loc
 
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
-        state = act.execution.state
-        if RESULT_KEY not in state:
-            state.set(RESULT_KEY, value)
+        act.state.set_if_missing(RESULT_KEY, value)  # the first value to arrive
         return value
 
 

@@ -15,7 +15,7 @@ from ..dsl.paths import PathSpec, assign, lookup, parse_capture, parse_write_bac
 from ..errors import ChunkError, ExecutionError, PathLookupError, SubFlowError
 from ..ir.nodes import Loc, SubFlowCall
 from ..runtime.markers import MISSING, PAUSED, Scope, Trigger
-from ..runtime.state import copy_value
+from ..runtime.state import RESULT_KEY, copy_value
 from .nodes import PlanNode
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ("SubFlowPlan", "plan_sub_flow")
 
-RESULT_KEY = "$final_result"
 
 Captured = tuple[object, dict[str, object], dict[str, object], dict[str, object]]
 """What `capture` takes for one child run: (input, state seed, resources, flow data)."""

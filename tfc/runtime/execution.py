@@ -20,7 +20,7 @@ from .activation import CURRENT, Activation, Host
 from .background import run_sync, spawn_background
 from .interrupts import Interrupt, InterruptBook
 from .markers import MISSING, PAUSED, Marker, Scope
-from .state import StateStore, copy_value
+from .state import RESULT_KEY, StateStore, copy_value
 from .stream import RuntimeStream, StreamConsumer
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ("ExecutionResult", "TriggerFlowExecution")
 
 T = TypeVar("T")
-RESULT_KEY = "$final_result"
 
 Status = Literal["created", "running", "waiting", "completed", "failed", "cancelled"]
 

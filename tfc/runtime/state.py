@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from ..errors import ExecutionStateError
 
-__all__ = ("ATOMIC", "StateStore", "copy_value")
+__all__ = ("ATOMIC", "RESULT_KEY", "StateStore", "copy_value")
 
 ATOMIC: Final[frozenset[type]] = frozenset(
     {
@@ -43,6 +43,9 @@ ATOMIC: Final[frozenset[type]] = frozenset(
 """Exact types (not subclasses) whose instances are immutable and hold nothing mutable:
 `copy_value` hands them back as they are (``type(v) in ATOMIC`` saves the call)."""
 _ATOMIC = ATOMIC
+
+RESULT_KEY: Final = "$final_result"
+"""Where `.end()` and `set_result()` keep an execution's compat result in its state."""
 
 _MISSING: Final = object()
 
