@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ("add_parser", "run")
+__all__ = ("add_parser", "imports_to_find_flows", "run")
 
 NAME = "build"
 _SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", ".tox", ".mypy_cache"}
@@ -131,6 +131,15 @@ def _shown(path: Path, root: str) -> str:
         return str(path)
 
 
+def imports_to_find_flows(file: Path) -> bool:
+    """Whether tfc may import *file* to find its flows (`tfc build --all`, `tfc check --type-check`).
+
+    Not ``__main__.py`` files: they are programs, and importing one runs it. Not generated
+    ``*_runner.py`` files either.
+    """
+    return file.name != "__main__.py" and not file.name.endswith("_runner.py")
+
+
 def _modules(paths: list[str], root: Path) -> Iterator[tuple[str, str]]:
     """``(module name, file)`` for every importable .py file under *paths* (relative to *root*)."""
     seen: set[Path] = set()
@@ -138,7 +147,7 @@ def _modules(paths: list[str], root: Path) -> Iterator[tuple[str, str]]:
         base = Path(given).resolve()
         files = [base] if base.is_file() else sorted(_walk(base))
         for file in files:
-            if file in seen or file.name == "__main__.py" or file.name.endswith("_runner.py"):
+            if file in seen or not imports_to_find_flows(file):
                 continue
             seen.add(file)
             try:

@@ -1,7 +1,8 @@
 """``tfc check --type-check``: type-check flows through their generated runner modules.
 
 Each checked module that defines flows is imported (so this mode, unlike plain `tfc check`,
-runs the module's import-time code), a typed runner is emitted for each module-level flow
+runs the module's import-time code; never a ``__main__.py``, which is a program, nor a
+generated runner: the rule `tfc build --all` uses, `imports_to_find_flows`), a typed runner is emitted for each module-level flow
 into a temporary folder (`tfc.codegen`), and mypy checks the runners. Every mypy error in a
 runner is mapped back, through the runner's line table, to the flow definition line.
 """
@@ -62,7 +63,11 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
     for base in (config.root / "src", config.root):
         if base.is_dir() and str(base) not in sys.path:
             sys.path.insert(0, str(base))
-    modules = sorted({f.module for f in result.flows if f.variables})
+    from .build import imports_to_find_flows
+
+    # imported by name, so no module runs its `if __name__ == "__main__":` block (only a
+    # __main__.py can be named __main__, and those are skipped)
+    modules = sorted({f.module for f in result.flows if f.variables and imports_to_find_flows(Path(f.ir.loc.file))})
     with tempfile.TemporaryDirectory(prefix="tfc-type-check-") as tmp:
         runners: dict[str, tuple[Any, str]] = {}
         for module_name in modules:
