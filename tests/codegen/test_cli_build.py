@@ -110,10 +110,56 @@ def test_runner_dir_from_the_config(project: Path) -> None:
     status, out = tfc(project, "build", "--all", "pkg")
     assert status == 0, out
     assert sorted(p.name for p in (project / "gen").glob("*.py")) == [
-        "flows_runner.py",
-        "two_first_runner.py",
-        "two_second_runner.py",
+        "pkg_flows_runner.py",
+        "pkg_two_first_runner.py",
+        "pkg_two_second_runner.py",
     ]
+    assert tfc(project, "build", "--all", "--check", "pkg") == (0, "3 runners up to date.\n")
+
+
+def test_runner_dir_names_a_single_flow_after_its_dotted_module(project: Path) -> None:
+    status, out = tfc(project, "build", "pkg.flows:flow", "--runner-dir", "gen")
+    assert status == 0, out
+    assert [p.name for p in (project / "gen").iterdir()] == ["pkg_flows_runner.py"]
+    assert tfc(project, "build", "--check", "pkg.flows:flow", "--runner-dir", "gen") == (0, "1 runner up to date.\n")
+
+
+def test_runner_dir_keeps_same_named_modules_of_different_packages_apart(project: Path) -> None:
+    for package in ("alpha", "beta"):
+        (project / package).mkdir()
+        (project / package / "__init__.py").write_text("")
+        (project / package / "flow.py").write_text(textwrap.dedent(FLOWS))
+    status, out = tfc(project, "build", "--all", "alpha", "beta", "--runner-dir", "gen")
+    assert status == 0, out
+    assert sorted(p.name for p in (project / "gen").iterdir()) == ["alpha_flow_runner.py", "beta_flow_runner.py"]
+    assert "# run `tfc build alpha.flow:flow` instead." in (project / "gen" / "alpha_flow_runner.py").read_text()
+    assert "# run `tfc build beta.flow:flow` instead." in (project / "gen" / "beta_flow_runner.py").read_text()
+    assert tfc(project, "build", "--all", "--check", "alpha", "beta", "--runner-dir", "gen") == (
+        0,
+        "2 runners up to date.\n",
+    )
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["build", "check"])
+def test_two_flows_with_one_runner_file_are_an_error(project: Path, check: bool) -> None:
+    # a_b.c and a.b_c both become gen/a_b_c_runner.py
+    for folder, name in (("a_b", "c.py"), ("a", "b_c.py")):
+        (project / folder).mkdir()
+        (project / folder / "__init__.py").write_text("")
+        (project / folder / name).write_text(textwrap.dedent(FLOWS))
+    status, out = tfc(project, "build", "--all", *(["--check"] if check else []), "a", "a_b", "--runner-dir", "gen")
+    assert status == 2, out
+    assert "a.b_c:flow (a/b_c.py) and a_b.c:flow (a_b/c.py) would both be written to gen/a_b_c_runner.py" in out, out
+    assert not (project / "gen").exists()
+
+
+def test_two_flows_with_one_runner_file_beside_their_modules_are_an_error(project: Path) -> None:
+    # pkg/two.py's flow `first` and pkg/two_first.py both become pkg/two_first_runner.py
+    (project / "pkg" / "two_first.py").write_text(textwrap.dedent(FLOWS))
+    status, out = tfc(project, "build", "--all", "pkg")
+    assert status == 2, out
+    assert "pkg.two:first (pkg/two.py) and pkg.two_first:flow (pkg/two_first.py) would both be written to pkg/two_first_runner.py" in out
+    assert not list((project / "pkg").glob("*_runner.py"))
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,14 @@
     tfc build --all [PATHS]              every module-level flow in the .py files under PATHS
     tfc build --check [...]              write nothing; exit 1 if a runner is missing or stale
 
-Runners go beside their module, or under ``[tool.tfc] runner-dir`` (of the nearest
-pyproject.toml with a ``[tool.tfc]`` table; relative to that file).
+Runners go beside their module (``<module>_runner.py``), or under ``--runner-dir`` or
+``[tool.tfc] runner-dir`` (of the nearest pyproject.toml with a ``[tool.tfc]`` table;
+relative to that file), named after the dotted module: ``research_report.flow`` ->
+``research_report_flow_runner.py``. A module with several flows gets one runner per flow
+(``<name>_<flow>_runner.py``). Two flows whose runners would be the same file are an error.
 Modules are imported (that is how flows are found), except ``__main__.py`` files and
 generated ``*_runner.py`` files. Exit codes: 0 done or current, 1 stale (``--check``),
-2 usage or import error.
+2 usage or import error, or two flows with one runner file.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", help="where to write the runner of a single MODULE:FLOW")
     parser.add_argument("--all", action="store_true", help="build every flow found under the given paths")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a runner is missing or stale")
-    parser.add_argument("--runner-dir", help="write runners here (overrides [tool.tfc] runner-dir)")
+    parser.add_argument(
+        "--runner-dir",
+        help="write runners here, named after the dotted module (pkg.flow -> pkg_flow_runner.py; "
+        "overrides [tool.tfc] runner-dir)",
+    )
     parser.set_defaults(handler=run)
     return parser
 
@@ -58,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         if base not in sys.path:
             sys.path.insert(0, base)
     runner_dir = args.runner_dir or (str(config.root / config.runner_dir) if config.runner_dir else None)
-    jobs: list[tuple[Any, str, str, Path]] = []
+    jobs: list[tuple[Any, str, str, Path, str]] = []
     try:
         if args.all:
             if args.output:
@@ -67,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
                 module = importlib.import_module(module_name)
                 found = list(find_flows(module))
                 for attr, flow in found:
-                    path = runner_path(file, attr, several=len(found) > 1, runner_dir=runner_dir)
-                    jobs.append((flow, module_name, attr, path))
+                    path = runner_path(file, attr, several=len(found) > 1, runner_dir=runner_dir, module=module_name)
+                    jobs.append((flow, module_name, attr, path, file))
         else:
             if len(args.targets) != 1 or ":" not in args.targets[0]:
                 return _usage("give one MODULE:FLOW (for example flows.report:flow), or --all [PATHS]")
@@ -80,17 +87,22 @@ def run(args: argparse.Namespace) -> int:
             if not isinstance(flow, TriggerFlow):
                 return _usage(f"{module_name} has no flow named {attr!r}")
             file = getattr(module, "__file__", None) or f"{attr}.py"
-            several = False
-            path = Path(args.output) if args.output else runner_path(file, attr, several=several, runner_dir=runner_dir)
-            jobs.append((flow, module_name, attr, path))
+            if args.output:
+                path = Path(args.output)
+            else:
+                path = runner_path(file, attr, several=False, runner_dir=runner_dir, module=module_name)
+            jobs.append((flow, module_name, attr, path, file))
     except ImportError as exc:
         print(f"tfc build: cannot import {exc.name or exc}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a flow that does not compile, a module that fails to import
         print(f"tfc build: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    clash = _same_runner(jobs, root)
+    if clash:
+        return _usage(clash)
     stale = 0
-    for flow, module_name, attr, path in jobs:
+    for flow, module_name, attr, path, _ in jobs:
         try:
             source = build_runner(flow, module_name, attr, root=root).source
         except Exception as exc:
@@ -122,6 +134,20 @@ def run(args: argparse.Namespace) -> int:
 def _usage(message: str) -> int:
     print(f"tfc build: {message}", file=sys.stderr)
     return 2
+
+
+def _same_runner(jobs: list[tuple[Any, str, str, Path, str]], root: str) -> str | None:
+    """The error when two flows would write one runner file (the second would overwrite the first)."""
+    owners: dict[Path, tuple[str, str]] = {}
+    for _, module_name, attr, path, file in jobs:
+        source = (f"{module_name}:{attr}", _shown(Path(file), root))
+        first = owners.setdefault(path.resolve(), source)
+        if first != source:
+            return (
+                f"{first[0]} ({first[1]}) and {source[0]} ({source[1]}) would both be written to "
+                f"{_shown(path, root)}; rename a module or a flow, or build one of them alone with -o"
+            )
+    return None
 
 
 def _shown(path: Path, root: str) -> str:

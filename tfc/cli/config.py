@@ -26,7 +26,7 @@ KNOWN_KEYS = {
     "output-format": "the default --output-format",
     "type-check": "also run --type-check",
     "cache": "keep the per-file index cache in .tfc_cache (default true)",
-    "runner-dir": "where `tfc build` writes generated runner modules",
+    "runner-dir": "where `tfc build` writes runners, named after the dotted module (pkg.flow -> pkg_flow_runner.py)",
 }
 
 

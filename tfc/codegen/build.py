@@ -184,10 +184,27 @@ def find_flows(module: types.ModuleType) -> Iterator[tuple[str, Any]]:
             yield attr, value
 
 
-def runner_path(module_file: str, flow_attr: str, *, several: bool, runner_dir: str | None = None) -> Path:
-    """Where the runner of a flow goes: ``<module>_runner.py`` beside the module (or in
-    *runner_dir*), ``<module>_<flow>_runner.py`` when the module defines several flows."""
+def runner_path(
+    module_file: str, flow_attr: str, *, several: bool, runner_dir: str | None = None, module: str | None = None
+) -> Path:
+    """Where the runner of a flow goes.
+
+    Beside the module: ``<module file stem>_runner.py`` (a package's ``__init__.py``: the
+    package's name), ``<stem>_<flow>_runner.py`` when the module defines several flows. In
+    *runner_dir*, the dotted *module* name with ``_`` for the dots, so same-named modules
+    of different packages get different files: ``research_report.flow`` ->
+    ``research_report_flow_runner.py`` (``research_report_flow_<flow>_runner.py`` when
+    several).
+
+    Raises:
+        ValueError: *runner_dir* is given without *module*.
+    """
     path = Path(module_file)
-    stem = path.stem if path.stem != "__init__" else path.parent.name
+    if runner_dir:
+        if not module:
+            raise ValueError("runner_path: a runner dir needs the dotted module name")
+        stem = module.replace(".", "_")
+    else:
+        stem = path.stem if path.stem != "__init__" else path.parent.name
     name = f"{stem}_{flow_attr}_runner.py" if several else f"{stem}_runner.py"
     return (Path(runner_dir) if runner_dir else path.parent) / name
