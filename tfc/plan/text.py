@@ -1,4 +1,6 @@
-"""The plan's stable text form: what `tfc plan MODULE:FLOW` prints and golden tests compare.
+"""The plan's stable text form, which the plan golden tests (tests/plan) compare.
+
+No command prints it: `tfc plan` prints the flow's IR (`tfc.ir.text.render_ir`), not this.
 
 It shows what the planner decided, not how the flow was written: the routing tables
 (which roots START, each event, state key, flow-data key and collection fires), then each
