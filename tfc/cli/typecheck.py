@@ -5,6 +5,10 @@ runs the module's import-time code; never a ``__main__.py``, which is a program,
 generated runner: the rule `tfc build --all` uses, `imports_to_find_flows`), a typed runner is emitted for each module-level flow
 into a temporary folder (`tfc.codegen`), and mypy checks the runners. Every mypy error in a
 runner is mapped back, through the runner's line table, to the flow definition line.
+
+A module that raises while being imported is not type-checked: it becomes one TFC901
+(could not analyse, info) diagnostic on its file, at the line the exception names when it
+names one, and the other modules are type-checked as usual.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +32,7 @@ __all__ = ("TypeCheckUnavailable", "type_check_paths")
 
 
 class TypeCheckUnavailable(Exception):
-    """`--type-check` cannot run here (no codegen, no mypy, or a module does not import)."""
+    """`--type-check` cannot run here (no codegen or no mypy)."""
 
 
 _PATH_CODES = {"typeddict-item", "typeddict-unknown-key", "attr-defined", "index", "literal-required"}
@@ -48,7 +53,8 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
     """The mypy findings on the runners of every flow in *result* (see the module docstring).
 
     Raises:
-        TypeCheckUnavailable: tfc.codegen or mypy is missing, or a module fails to import.
+        TypeCheckUnavailable: tfc.codegen or mypy is missing. (A module that fails to import
+            is a diagnostic, not this.)
     """
     try:
         from ..codegen import build_runner, find_flows
@@ -67,14 +73,16 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
 
     # imported by name, so no module runs its `if __name__ == "__main__":` block (only a
     # __main__.py can be named __main__, and those are skipped)
-    modules = sorted({f.module for f in result.flows if f.variables and imports_to_find_flows(Path(f.ir.loc.file))})
+    files = {f.module: f.ir.loc.file for f in result.flows if f.variables and imports_to_find_flows(Path(f.ir.loc.file))}
+    modules = sorted(files)
     with tempfile.TemporaryDirectory(prefix="tfc-type-check-") as tmp:
         runners: dict[str, tuple[Any, str]] = {}
         for module_name in modules:
             try:
                 module = importlib.import_module(module_name)
-            except Exception as exc:
-                raise TypeCheckUnavailable(f"cannot import {module_name}: {type(exc).__name__}: {exc}") from exc
+            except (Exception, SystemExit) as exc:  # a module that exits on import cannot be imported either
+                yield _import_failed(module_name, files[module_name], exc, config)
+                continue
             for attr, flow in find_flows(module):
                 runner = build_runner(flow, module_name, attr, checked=False)
                 path = Path(tmp) / f"tfc_runner_{module_name.replace('.', '_')}_{attr}.py"
@@ -130,6 +138,52 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
                 Location(_display(flow_file), max(flow_line, 1), 0),
                 help=item.get("hint") or None,
             )
+
+
+def _import_failed(module_name: str, file: str, exc: BaseException, config: Config) -> Diagnostic:
+    """TFC901 on *file*: *module_name* raised *exc* on import, so its flows were not type-checked."""
+    first = str(exc).strip().splitlines()
+    detail = f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
+    path = Path(file).resolve()
+    try:
+        pattern = path.relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        pattern = _display(file)
+    return Diagnostic(
+        codes.DYNAMIC_FLOW,
+        f"--type-check cannot import {module_name} ({detail}), so its flows were not type-checked",
+        Location(_display(file), *_error_at(path, exc)),
+        help=(
+            "--type-check imports each module that defines flows (running its import-time code) to "
+            f'type-check them; fix the error, or leave this file out with --exclude {pattern} or '
+            f'exclude = ["{pattern}"] under [tool.tfc]'
+        ),
+    )
+
+
+def _error_at(path: Path, exc: BaseException) -> tuple[int, int]:
+    """The line and 0-based column of *path* that *exc* points at: its ``where`` (as
+    `FlowDefinitionError` has), a SyntaxError's line, or the deepest traceback frame in *path*;
+    (1, 0) when none is in *path*."""
+    candidates: list[tuple[str, int, int]] = []
+    where = getattr(exc, "where", None)
+    if isinstance(where, str):
+        parts = where.rsplit(":", 2)
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():  # file:line:column (1-based)
+            candidates.append((parts[0], int(parts[1]), int(parts[2]) - 1))
+        elif len(parts) >= 2 and parts[-1].isdigit():  # file:line
+            candidates.append((where.rpartition(":")[0], int(parts[-1]), 0))
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        candidates.append((exc.filename, exc.lineno, 0))
+    frames = reversed(traceback.extract_tb(exc.__traceback__))
+    candidates += [(frame.filename, frame.lineno or 1, 0) for frame in frames]
+    for name, line, column in candidates:
+        try:
+            if Path(name).resolve() == path:
+                return max(line, 1), max(column, 0)
+        except (OSError, ValueError):
+            continue
+    return 1, 0
 
 
 def _display(path: str) -> str:
