@@ -65,6 +65,7 @@ EXPECTED_CODES = {
     "TFC903": ("DYNAMIC_CHUNK", "dynamic-chunk", Severity.INFO),
     "TFC904": ("UNRESOLVED_NAME", "unresolved-name", Severity.INFO),
     "TFC905": ("SYNTAX_ERROR", "syntax-error", Severity.ERROR),
+    "TFC906": ("IMPORT_FAILED", "import-failed", Severity.WARNING),
 }
 
 

@@ -50,6 +50,7 @@ __all__ = (
     "EVENT_NOT_HANDLED",
     "FAMILIES",
     "FOR_EACH_NOT_ITERABLE",
+    "IMPORT_FAILED",
     "INVALID_ARGUMENT",
     "Location",
     "MALFORMED_PATH",
@@ -362,6 +363,12 @@ UNRESOLVED_NAME: Final = Code(
     _INFO,
 )
 SYNTAX_ERROR: Final = Code("TFC905", "syntax-error", "A checked file does not parse", _ERROR)
+IMPORT_FAILED: Final = Code(
+    "TFC906",
+    "import-failed",
+    "A module that defines flows raised on import, so --type-check could not check its flows",
+    _WARNING,
+)
 
 # fmt: off
 _ALL_CODES: Final[tuple[Code, ...]] = (
@@ -375,6 +382,7 @@ _ALL_CODES: Final[tuple[Code, ...]] = (
     SUB_FLOW_RESULT_MISMATCH,
     PAUSE_IN_HIDDEN_START, UNRESOLVABLE_HANDLER,
     DYNAMIC_FLOW, COMPUTED_EVENT_NAME, DYNAMIC_CHUNK, UNRESOLVED_NAME, SYNTAX_ERROR,
+    IMPORT_FAILED,
 )
 # fmt: on
 

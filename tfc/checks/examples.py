@@ -134,6 +134,10 @@ RATIONALE: dict[str, str] = {
     "TFC903": "A chunk chosen at run time (getattr, a dict lookup) cannot be resolved from source.",
     "TFC904": "A name used in a flow definition could not be resolved to a definition.",
     "TFC905": "A checked file has a syntax error, so nothing in it was checked.",
+    "TFC906": "tfc check --type-check imports each module that defines flows to type-check them; "
+    "one that raises on import (a missing setting, a failed import, a flow that fails to build) "
+    "could not be checked at all, which should not pass unnoticed. The code may still be fine: "
+    "give the import what it needs, or leave the file out with --exclude.",
 }
 
 

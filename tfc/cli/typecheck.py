@@ -6,9 +6,9 @@ generated runner: the rule `tfc build --all` uses, `imports_to_find_flows`), a t
 into a temporary folder (`tfc.codegen`), and mypy checks the runners. Every mypy error in a
 runner is mapped back, through the runner's line table, to the flow definition line.
 
-A module that raises while being imported is not type-checked: it becomes one TFC901
-(could not analyse, info) diagnostic on its file, at the line the exception names when it
-names one, and the other modules are type-checked as usual.
+A module that raises while being imported is not type-checked: it becomes one TFC906
+``import-failed`` (could not analyse, warning) diagnostic on its file, at the line the
+exception names when it names one, and the other modules are type-checked as usual.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def type_check_paths(result: CheckResult, config: Config) -> Iterator[Diagnostic
 
 
 def _import_failed(module_name: str, file: str, exc: BaseException, config: Config) -> Diagnostic:
-    """TFC901 on *file*: *module_name* raised *exc* on import, so its flows were not type-checked."""
+    """TFC906 on *file*: *module_name* raised *exc* on import, so its flows were not type-checked."""
     first = str(exc).strip().splitlines()
     detail = f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
     path = Path(file).resolve()
@@ -150,7 +150,7 @@ def _import_failed(module_name: str, file: str, exc: BaseException, config: Conf
     except ValueError:
         pattern = _display(file)
     return Diagnostic(
-        codes.DYNAMIC_FLOW,
+        codes.IMPORT_FAILED,
         f"--type-check cannot import {module_name} ({detail}), so its flows were not type-checked",
         Location(_display(file), *_error_at(path, exc)),
         help=(
