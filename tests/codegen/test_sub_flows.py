@@ -20,7 +20,7 @@ import pytest
 
 from tfc import SubFlowError, TriggerFlow, TriggerFlowExecution, TriggerFlowRuntimeData
 from tfc.codegen import Source, emit_runner, load_runner
-from tfc.codegen.child import ChildExecution
+from tfc.codegen.child import ChildExecution, ChildFlow
 from tfc.codegen.support import StaleRunnerError
 
 from .harness import on_engine, on_runner
@@ -406,3 +406,13 @@ async def test_a_sync_facade_of_the_child_execution_starts_its_work_at_once(wher
     engine = await build().async_start(value)
     runner = await load_runner(build()).run(value)
     assert engine["$final_result"] == runner["$final_result"] == expected
+
+
+def test_a_child_flow_checks_that_the_start_code_is_what_its_plan_starts() -> None:
+    parent = TriggerFlow(name="checked_start")
+    parent.to_sub_flow(pure_child()).end()
+    runner = load_runner(parent)
+    child = runner._sub1
+    ChildFlow(child.flow, child.plan, runner._sub1_root_1)  # what the runner does
+    with pytest.raises(RuntimeError, match='runner of flow "pure": its start code is not what the plan starts'):
+        ChildFlow(child.flow, child.plan, runner._root_1)

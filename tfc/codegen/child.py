@@ -68,7 +68,7 @@ class ChildFlow:
 class ChildExecution(TriggerFlowExecution):
     """The execution of a flattened child run, made lazily (see the module docstring).
 
-    `sub_flow` sets only the slots every step reads (flow, plan, state, limiter); a few
+    `ChildCall` sets only the slots every step reads (flow, plan, state, limiter); a few
     more are cheap to make on their own when first read (`_CHEAP`: the stream, resources,
     flow data...); reading any other slot makes the whole execution with
     `TriggerFlowExecution.__init__`, keeping what was already set.
@@ -132,7 +132,7 @@ class ChildExecution(TriggerFlowExecution):
             phase = "completed" if self.state.frozen else "running"
         self.status = phase
         if phase == "running":
-            self._active = 1  # `sub_flow` takes it back when the start cascade is done
+            self._active = 1  # `ChildCall.finish` takes it back when the start cascade is done
         elif phase == "completed":
             self._snapshot = self.state.snapshot()  # the state is frozen: the close snapshot
             self.stream.stop()
