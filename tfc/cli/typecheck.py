@@ -2,8 +2,9 @@
 
 Each checked module that defines flows is imported (so this mode, unlike plain `tfc check`,
 runs the module's import-time code; never a ``__main__.py``, which is a program, nor a
-generated runner: the rule `tfc build --all` uses, `imports_to_find_flows`), a typed runner is emitted for each module-level flow
-into a temporary folder (`tfc.codegen`), and mypy checks the runners. Every mypy error in a
+generated runner: the rule `tfc build --all` uses, `imports_to_find_flows`), a typed
+runner is emitted for each module-level flow into a temporary folder (`tfc.codegen`), and
+mypy checks the runners. Every mypy error in a
 runner is mapped back, through the runner's line table, to the flow definition line.
 
 A module that raises while being imported is not type-checked: it becomes one TFC906

@@ -344,7 +344,11 @@ class ChildCall(Activation):
         `finish` has more to do (tracked work, a made execution, a write_back)."""
         if self._run is not None or self._node.write_back is not None:
             return self
-        # The close snapshot's result, or the snapshot: a copy either way.
+        return self._close()
+
+    def _close(self) -> object:
+        """Freeze the child's state; its compat result, or the whole state when it has none
+        (the close snapshot's result, or the snapshot: a copy either way)."""
         result = self.state.freeze_and_get(RESULT_KEY, _NO_RESULT)
         return self.state.snapshot() if result is _NO_RESULT else result
 
@@ -369,14 +373,12 @@ class ChildCall(Activation):
                     if run.interrupts.pending():
                         return act.execution.interrupts.project(act, node, scope, value, run)
                     return await node.finish(act, value, scope, run)
-            state = self.state
-            state.freeze()
             if run is not None and run._child_work is not None and run._child_work.stream:
                 run.stream.stop()
             if node.write_back is None:
-                result = state.get(RESULT_KEY, _NO_RESULT)
-                return state.snapshot() if result is _NO_RESULT else result
-            return await node.write(act, value, scope, state.snapshot())
+                return self._close()
+            self.state.freeze()
+            return await node.write(act, value, scope, self.state.snapshot())
         except ExecutionError:
             if act.execution.skip_exceptions:  # a failing step stops its branch quietly
                 return MISSING

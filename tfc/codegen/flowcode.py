@@ -340,10 +340,6 @@ class FlowCode:
             return self.roots[starts[0].id]
         return None
 
-    def start_fns(self) -> list[str]:
-        """The root functions START runs."""
-        return [self.roots[r.id] for r in self.ir.roots if any(s.kind == "start" for s in r.signals)] or ["no start"]
-
     def sub_flow_types(self, node: SubFlowCall, v: str, depth: int) -> None:
         """Typed assignments mypy checks (under ``if TYPE_CHECKING:``, never run): see `bindings`."""
         roots, probes = binding_probes(node, v, self.ir.schemas.state, self.type_text)

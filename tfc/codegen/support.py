@@ -39,17 +39,18 @@ if TYPE_CHECKING:
     from ..plan.planner import Entries, Plan
 
 __all__ = (
-    "MISSING",
-    "RUNNER_API",
     "Activation",
-    "PAUSED",
-    "RESULT_KEY",
     "Bound",
     "ChildCall",
     "ChildFlow",
     "ExecutionError",
+    "MISSING",
     "Marker",
+    "PAUSED",
+    "RESULT_KEY",
+    "RUNNER_API",
     "RootFn",
+    "START_TRIGGER",
     "Scope",
     "StaleRunnerError",
     "Trigger",
@@ -73,7 +74,6 @@ __all__ = (
     "run_blocking",
     "runner_plan",
     "step_node",
-    "START_TRIGGER",
     "sub_flow_node",
     "typed",
 )
@@ -329,13 +329,17 @@ class Bound(Generic[In, Out]):
         self.is_async = chunk.is_async
 
     async def limited(self, data: TriggerFlowRuntimeData[In, Any]) -> Out:
-        """``await fn(data)`` holding one permit of the execution's limiter (``concurrency=``)."""
+        """The chunk's output for *data*, holding one permit of the execution's limiter
+        (``concurrency=``) while it runs."""
         limiter = data._act.limiter
         assert limiter is not None
         await limiter.acquire()
         data._permit = True
         try:
-            return await self.fn(data)
+            out: Any = self.fn(data)
+            if self.is_async or hasattr(out, "__await__"):  # a sync chunk may hand back an awaitable
+                out = await out
+            return out  # type: ignore[no-any-return]
         finally:
             if data._permit:  # not when cancelled while taking it back after an emit
                 data._permit = False
@@ -346,24 +350,13 @@ class Bound(Generic[In, Out]):
     ) -> Out | Marker:
         """Run the chunk as step *node* (what the engine's `StepPlan.apply` does)."""
         data: TriggerFlowRuntimeData[Any, Any] = TriggerFlowRuntimeData(act, value, scope, trigger or node.trigger, node)
-        fn: Any = self.fn
-        limiter = act.limiter
         try:
-            if limiter is None:
-                out = fn(data)
+            if act.limiter is None:
+                out: Any = self.fn(data)
                 if self.is_async or hasattr(out, "__await__"):
                     out = await out
             else:
-                await limiter.acquire()
-                data._permit = True
-                try:
-                    out = fn(data)
-                    if self.is_async or hasattr(out, "__await__"):
-                        out = await out
-                finally:
-                    if data._permit:  # not when cancelled while taking it back after an emit
-                        data._permit = False
-                        limiter.release()
+                out = await self.limited(data)
         except ExecutionError:
             raise
         except Exception as exc:

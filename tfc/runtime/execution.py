@@ -145,9 +145,10 @@ class TriggerFlowExecution:
         ~7 µs, most of a child run's overhead; bench/sub_flow.py).
         """
         self._ensure_limiter()
-        if self.bridge is not None and self._inside() is None:
+        if self.bridge is not None:
             parent = CURRENT.get()
-            if parent is not None:
+            # Entered from the parent's activation (not from inside this run): borrow its group.
+            if parent is not None and parent.execution is not self and self._inside() is None:
                 return await self._enter_borrowed(work, parent.host, fail)
         self._active += 1
         error: BaseException | None = None

@@ -42,7 +42,6 @@ ATOMIC: Final[frozenset[type]] = frozenset(
 )
 """Exact types (not subclasses) whose instances are immutable and hold nothing mutable:
 `copy_value` hands them back as they are (``type(v) in ATOMIC`` saves the call)."""
-_ATOMIC = ATOMIC
 
 RESULT_KEY: Final = "$final_result"
 """Where `.end()` and `set_result()` keep an execution's compat result in its state."""
@@ -66,7 +65,7 @@ def copy_value(value: object) -> object:
     Returns:
         An equal value safe to hand out or to store.
     """
-    if type(value) in _ATOMIC:
+    if type(value) in ATOMIC:
         return value
     try:
         return _copy(value)
@@ -77,7 +76,7 @@ def copy_value(value: object) -> object:
 
 def _copy(value: object) -> object:
     cls = type(value)
-    if cls in _ATOMIC:
+    if cls in ATOMIC:
         return value
     copier = _CONTAINERS.get(cls)
     return copy.deepcopy(value) if copier is None else copier(value)
@@ -93,7 +92,7 @@ def _copy_list(value: list[object]) -> list[object]:
 
 def _copy_tuple(value: tuple[object, ...]) -> tuple[object, ...]:
     for item in value:
-        if type(item) not in _ATOMIC:
+        if type(item) not in ATOMIC:
             return tuple([_copy(item) for item in value])
     return value
 
@@ -104,7 +103,7 @@ def _copy_set(value: set[object]) -> set[object]:
 
 def _copy_frozenset(value: frozenset[object]) -> frozenset[object]:
     for item in value:
-        if type(item) not in _ATOMIC:
+        if type(item) not in ATOMIC:
             return frozenset([_copy(item) for item in value])
     return value
 
@@ -177,7 +176,7 @@ class StateStore:
         *default*: what closing a run reads its compat result with, in one call."""
         self._frozen = True
         value = self._data.get(key, default)
-        return value if value is default or type(value) in _ATOMIC else copy_value(value)
+        return value if value is default or type(value) in ATOMIC else copy_value(value)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -200,7 +199,7 @@ class StateStore:
             value = self._lookup(key)
             if value is _MISSING:
                 return default
-        return value if type(value) in _ATOMIC else copy_value(value)
+        return value if type(value) in ATOMIC else copy_value(value)
 
     def snapshot(self) -> dict[str, object]:
         """Return a copy of the whole state, in insertion order."""
@@ -245,7 +244,7 @@ class StateStore:
         container, leaf = self._container(key)
         container[leaf] = stored
         self._version += 1
-        return stored if type(stored) in _ATOMIC else copy_value(stored)
+        return stored if type(stored) in ATOMIC else copy_value(stored)
 
     def set_if_missing(self, key: str, value: object) -> bool:
         """Store a copy of ``value`` at ``key`` unless `get` would find something there.
@@ -271,7 +270,7 @@ class StateStore:
         if self._frozen:
             msg = _FROZEN.format(op="set", key=key)
             raise ExecutionStateError(msg)
-        data[key] = value if type(value) in _ATOMIC else copy_value(value)
+        data[key] = value if type(value) in ATOMIC else copy_value(value)
         self._version += 1
         return True
 
