@@ -73,6 +73,26 @@ async def facades(data: D) -> Any:
     return data.value
 
 
+async def listing(data: D) -> list[object]:
+    return [data.value]
+
+
+async def mutate(data: D) -> Any:
+    data.value.append("changed after .end()")  # the result was stored as a copy
+    return data.value
+
+
+async def peek(data: D) -> Any:
+    await data.async_put_into_stream(("result so far", data.state.get("$final_result")))
+    return data.value
+
+
+async def late_one(data: D) -> int:
+    for _ in range(3):
+        await anyio.lowlevel.checkpoint()
+    return int(data.value) - 1
+
+
 async def explode(data: D) -> None:
     raise ValueError(f"bad {data.value!r}")
 
@@ -116,6 +136,24 @@ def facade_child(fan_out: bool = False) -> TriggerFlow[Any]:
     return child
 
 
+def result_child(*, peeking: bool = False, ends: int = 1) -> TriggerFlow[Any]:
+    """A child whose compat result is stored, then its value changed (and read back)."""
+    child = TriggerFlow(name=f"result_{'peeking' if peeking else 'kept'}_{ends}")
+    after = child.to(listing).end().to(mutate)
+    if peeking:
+        after = after.to(peek)
+    if ends > 1:  # a later `.end()` leaves the first result as it is
+        after.end()
+        child.to(late_one).end()
+    return child
+
+
+def no_result_child() -> TriggerFlow[Any]:
+    child = TriggerFlow(name="no_result")
+    child.to(add_one)
+    return child
+
+
 def failing_child() -> TriggerFlow[Any]:
     child = TriggerFlow(name="failing")
     child.to(add_one).to(explode)
@@ -149,6 +187,12 @@ def flows() -> list[Any]:
     case("execution-facades", facade_child(), write_back={"value": "snapshot.went", "state.draft": "snapshot.draft"})
     case("execution-facades-in-for-each", facade_child(fan_out=True), [1, 2])
     case("failing", failing_child())
+    case("result-kept", result_child())
+    case("result-peeked", result_child(peeking=True))
+    case("first-of-two-ends", result_child(ends=2))
+    case("first-of-two-ends-peeked", result_child(peeking=True, ends=2))
+    case("no-result", no_result_child())
+    case("no-result-write-back", no_result_child(), write_back={"value": "snapshot"})
     case("missing-capture", pure_child(), capture={"input": "state.nope"})
     case("missing-write-back", pure_child(), write_back={"value": "result.nope"})
     case("child-concurrency", pure_child(), concurrency=1)
@@ -198,6 +242,26 @@ async def test_a_child_that_only_computes_and_uses_state_creates_no_execution(mo
     made.clear()
     await parent.async_start(1)
     assert made == ["no_children", "pure", "stateful", "tracked", "emitting"]
+
+
+async def test_a_child_that_only_computes_makes_no_state_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its `.end()` result is handed to the parent as it is; a child that reads its state
+    (a `note`) gets one, holding what the engine's would."""
+    from tfc.runtime.state import StateStore
+
+    parent = TriggerFlow(name="stateless")
+    parent.to_sub_flow(pure_child()).to_sub_flow(stateful_child()).to_sub_flow(no_result_child()).end()
+    runner = load_runner(parent)
+    made: list[dict[str, object]] = []
+    original = StateStore.__init__
+
+    def counting(self: StateStore, initial: Any = None) -> None:
+        original(self, initial)
+        made.append(self._data)
+
+    monkeypatch.setattr(StateStore, "__init__", counting)
+    assert await runner.run(1) == {"$final_result": {}}
+    assert made == [{"$final_result": {}}, {"seen": 3, "$final_result": 4}]  # the parent's, the note's
 
 
 async def test_a_child_that_looks_at_its_execution_gets_it_made() -> None:

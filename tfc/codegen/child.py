@@ -3,8 +3,9 @@
 The engine runs a `to_sub_flow` step by creating, starting and closing a child
 `TriggerFlowExecution`. A runner instead awaits the child's generated start code directly
 from its own code, around a `ChildCall`: the activation of the child's run, holding only
-what a plain step needs (the child's state, plan and limiter). Its `ChildExecution` is
-made the first time anything reads ``execution``; of that, the stream, resources, flow data
+what a plain step needs (the child's plan and limiter, and its `.end()` result; its state
+is made when something first reads it). Its `ChildExecution` is made the first time
+anything reads ``execution``; of that, the stream, resources, flow data
 and interrupt book are made on their own when first used, and the rest (ids, status,
 timestamps...) the first time anything reads it, with the execution's own constructor. So a
 chunk that looks at ``data.execution`` or pauses sees exactly the execution the engine
@@ -252,6 +253,9 @@ _MADE: Any = object()
 
 _NO_RESULT: Any = object()
 
+_SHUT: Any = object()
+"""`ChildCall._store` when the call closed before anything read the state."""
+
 _new = object.__new__
 
 
@@ -273,7 +277,8 @@ class ChildCall(Activation):
     which is what the engine's `SubFlowPlan.apply` does (capture, run the child in
     isolation with its stream bridged, close it, write back, wrap its failures) without
     creating, starting and closing a separate execution. The call holds what every step
-    reads: the child's state, plan and limiter. Its `execution`, a `ChildExecution`, is
+    reads: the child's plan and limiter; its state is made on first read (until then
+    `.end()` keeps the result in the call). Its `execution`, a `ChildExecution`, is
     made the first time something reads it (``data.execution``, the stream, resources,
     emits, sync state writes, a pause...); `leave` then hands over to `finish`, which
     closes the run as the engine closes a child.
@@ -282,15 +287,42 @@ class ChildCall(Activation):
     ``set_state``...) acts in this activation, as it does in an engine child's.
     """
 
-    __slots__ = ("_node", "_parent", "_run")
+    __slots__ = ("_node", "_parent", "_result", "_run", "_store")
 
     def __init__(self, parent: Activation, node: SubFlowPlan, child: ChildFlow) -> None:
         self._parent = parent
         self._node = node
         self._run: ChildExecution | None = None
+        self._store: StateStore | None = None
+        self._result: object = _NO_RESULT
         self.plan = child.plan
-        self.state = StateStore()
         self.limiter = None
+
+    # -- the child's state, made on first use -----------------------------------------------
+
+    # A child that only computes never reads its state: its `.end()` keeps the compat result
+    # in `_result` and `_close` hands it over, with no `StateStore` made. The first read of
+    # `state` makes the store, holding that result as the engine's would.
+
+    @property
+    def state(self) -> StateStore:  # type: ignore[override]  # a slot in `Activation`, made on first use here
+        store = self._store
+        if type(store) is StateStore:
+            return store
+        made = StateStore()
+        if self._result is not _NO_RESULT:
+            made.set_if_missing(RESULT_KEY, self._result)
+        if store is _SHUT:
+            made.freeze()
+        self._store = made
+        return made
+
+    def end(self, value: object) -> None:
+        if self._store is None:  # no state yet: keep the first result (a copy, as stored)
+            if self._result is _NO_RESULT:
+                self._result = value if type(value) in ATOMIC else copy_value(value)
+        else:
+            self.state.set_if_missing(RESULT_KEY, value)
 
     @property
     def execution(self) -> TriggerFlowExecution:  # type: ignore[override]  # a slot in `Activation`, made on first use here
@@ -349,6 +381,10 @@ class ChildCall(Activation):
     def _close(self) -> object:
         """Freeze the child's state; its compat result, or the whole state when it has none
         (the close snapshot's result, or the snapshot: a copy either way)."""
+        if self._store is None:  # the state was never read: it holds the result or nothing
+            self._store = _SHUT
+            result = self._result  # a copy nothing else holds (a later `state` copies it again)
+            return {} if result is _NO_RESULT else result
         result = self.state.freeze_and_get(RESULT_KEY, _NO_RESULT)
         return self.state.snapshot() if result is _NO_RESULT else result
 

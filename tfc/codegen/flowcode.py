@@ -301,8 +301,8 @@ class FlowCode:
         if isinstance(node, SubFlowCall):
             return self.sub_flow(node, v, sc, tg, depth, check)
         if isinstance(node, End):
-            # The first value to arrive becomes the result (`StateStore.set_if_missing`).
-            self.w(depth, f"act.state.set_if_missing(_rt.RESULT_KEY, {v})", node.loc, ".end()")
+            # The first value to arrive becomes the result (`Activation.end`).
+            self.w(depth, f"act.end({v})", node.loc, ".end()")
             return v
         if isinstance(node, Collect):
             self.w(depth, f"await _rt.collect(act, {node.name!r}, {node.branch_id!r}, {v}, {sc})", node.loc,

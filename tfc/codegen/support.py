@@ -78,7 +78,7 @@ __all__ = (
     "typed",
 )
 
-RUNNER_API = 3
+RUNNER_API = 4
 """The version of this module's API; a runner built for another version refuses to load."""
 
 

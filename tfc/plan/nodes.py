@@ -20,7 +20,6 @@ from ..errors import ChunkError, ExecutionError
 from ..ir.nodes import Loc, Signal
 from ..runtime.fanout import fan_out
 from ..runtime.markers import MISSING, PAUSED, Marker, Scope, Trigger
-from ..runtime.state import RESULT_KEY
 
 if TYPE_CHECKING:
     from ..runtime.activation import Activation
@@ -399,7 +398,7 @@ class EndPlan(PlanNode):
         self.loc = loc
 
     async def apply(self, act: Activation, value: object, scope: Scope, trigger: Trigger | None) -> object:
-        act.state.set_if_missing(RESULT_KEY, value)  # the first value to arrive
+        act.end(value)  # the first value to arrive
         return value
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..dsl.data import TriggerFlowRuntimeData
 from .fanout import fan_out
 from .markers import MISSING, Scope, Trigger
+from .state import RESULT_KEY
 
 if TYPE_CHECKING:
     from ..ir.nodes import Signal
@@ -51,6 +52,10 @@ class Activation:
         """The execution's state (read by every `.end()` and state access of a step)."""
         self.limiter = execution.limiter
         """The execution's limiter for ``concurrency=``, fixed while an activation runs."""
+
+    def end(self, value: object) -> None:
+        """`.end()`: *value* becomes the run's compat result unless one arrived first."""
+        self.state.set_if_missing(RESULT_KEY, value)
 
     def make_data(
         self, value: object, scope: Scope, trigger: Trigger, step: PlanNode

@@ -14,7 +14,7 @@ __tfc_flow__ = 'for_each_nested'
 __tfc_fingerprint__ = 'b08fa6164e015314'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_remember = _rt.bind(_flow, 'remember', remember)
 _k_total = _rt.bind(_flow, 'total', total)
@@ -88,7 +88,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v7)  # tests/codegen/flows.py:129 .end()
+    act.end(v7)  # tests/codegen/flows.py:129 .end()
     return MISSING
 
 

@@ -14,7 +14,7 @@ __tfc_flow__ = 'forks'
 __tfc_fingerprint__ = 'd91d35bdcafe2b14'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -58,7 +58,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
             v4 = _rt.PAUSED
         if isinstance(v4, Marker):
             return MISSING
-        act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:191 .end()
+        act.end(v4)  # tests/codegen/flows.py:191 .end()
         return MISSING
     async def _fork_6() -> Any:
         v6: Any | Marker

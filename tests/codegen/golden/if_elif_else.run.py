@@ -14,7 +14,7 @@ __tfc_flow__ = 'if_elif_else'
 __tfc_fingerprint__ = '5c24033e43cb0a1d'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -102,7 +102,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v8 = _rt.PAUSED
     if isinstance(v8, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v8)  # tests/codegen/flows.py:149 .end()
+    act.end(v8)  # tests/codegen/flows.py:149 .end()
     return MISSING
 
 

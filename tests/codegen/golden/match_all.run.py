@@ -14,7 +14,7 @@ __tfc_flow__ = 'match_all'
 __tfc_fingerprint__ = '1019c40e07b83aa1'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -79,7 +79,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v7 = _rt.PAUSED
     if isinstance(v7, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v7)  # tests/codegen/flows.py:183 .end()
+    act.end(v7)  # tests/codegen/flows.py:183 .end()
     return MISSING
 
 

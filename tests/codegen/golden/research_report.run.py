@@ -25,7 +25,7 @@ __tfc_flow__ = 'research_report'
 __tfc_fingerprint__ = 'de5857e60a27545d'
 __tfc_flow_file__ = 'examples/research_report/flow.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_normalize = _rt.bind(_flow, 'normalize', normalize)
 _k_fetch_facts = _rt.bind(_flow, 'fetch_facts', fetch_facts)
 _k_fetch_risks = _rt.bind(_flow, 'fetch_risks', fetch_risks)
@@ -158,7 +158,7 @@ async def _root_3(act: Activation, v: str, scope: Scope, trig: Trigger | None) -
         v12 = _rt.PAUSED
     if isinstance(v12, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v12)  # examples/research_report/flow.py:91 .end()
+    act.end(v12)  # examples/research_report/flow.py:91 .end()
     return MISSING
 
 

@@ -15,7 +15,7 @@ __tfc_flow__ = 'sub_flow'
 __tfc_fingerprint__ = '5be4ad1f6d61c132'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_set_topic = _rt.bind(_flow, 'set_topic', set_topic)
 _k_show_parent = _rt.bind(_flow, 'show_parent', show)
 _n2 = _rt.step_node(_engine, 2)
@@ -24,7 +24,7 @@ _n4 = _rt.step_node(_engine, 4)
 
 # flow `child` (tests/codegen/flows.py:212): run inline by `to_sub_flow`
 _sub1_flow = _rt.child_flow(_n3)
-_sub1_engine = _rt.engine_plan(_sub1_flow, '294e301201c4c9d6', 3)
+_sub1_engine = _rt.engine_plan(_sub1_flow, '294e301201c4c9d6', 4)
 _sub1_k_inc = _rt.bind(_sub1_flow, 'inc', inc)
 _sub1_k_show = _rt.bind(_sub1_flow, 'show', show)
 _sub1_n2 = _rt.step_node(_sub1_engine, 2)
@@ -68,7 +68,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:218 .end()
+    act.end(v4)  # tests/codegen/flows.py:218 .end()
     return MISSING
 
 
@@ -97,7 +97,7 @@ async def _sub1_root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | No
         v3 = _rt.PAUSED
     if isinstance(v3, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v3)  # tests/codegen/flows.py:213 .end()
+    act.end(v3)  # tests/codegen/flows.py:213 .end()
     return MISSING
 
 

@@ -31,7 +31,7 @@ __tfc_flow__ = 'report_request'
 __tfc_fingerprint__ = 'cbe37d0469ed71d2'
 __tfc_flow_file__ = 'examples/sub_flow_report/flow.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_prepare_request = _rt.bind(_flow, 'prepare_request', prepare_request)
 _k_finalize_request = _rt.bind(_flow, 'finalize_request', finalize_request)
 _n2 = _rt.step_node(_engine, 2)
@@ -40,7 +40,7 @@ _n4 = _rt.step_node(_engine, 4)
 
 # flow `report_writer` (examples/sub_flow_report/flow.py:124): run inline by `to_sub_flow`
 _sub1_flow = _rt.child_flow(_n3)
-_sub1_engine = _rt.engine_plan(_sub1_flow, 'a86500bee0f2aab2', 3)
+_sub1_engine = _rt.engine_plan(_sub1_flow, 'a86500bee0f2aab2', 4)
 _sub1_k_use_multi_section_mode = _rt.bind(_sub1_flow, 'use_multi_section_mode', use_multi_section_mode)
 _sub1_k_use_single_section_mode = _rt.bind(_sub1_flow, 'use_single_section_mode', use_single_section_mode)
 _sub1_k_list_sections = _rt.bind(_sub1_flow, 'list_sections', list_sections)
@@ -94,7 +94,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # examples/sub_flow_report/flow.py:175 .end()
+    act.end(v4)  # examples/sub_flow_report/flow.py:175 .end()
     return MISSING
 
 

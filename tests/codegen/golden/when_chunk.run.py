@@ -14,7 +14,7 @@ __tfc_flow__ = 'when_chunk'
 __tfc_fingerprint__ = '55a1daee5a8fc331'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_inc = _rt.bind(_flow, 'inc', inc)
 _k_double = _rt.bind(_flow, 'double', double)
 _k_show = _rt.bind(_flow, 'show', show)
@@ -56,7 +56,7 @@ async def _root_1(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
             v4 = _rt.PAUSED
         if isinstance(v4, Marker):
             return MISSING
-        act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:104 .end()
+        act.end(v4)  # tests/codegen/flows.py:104 .end()
         return MISSING
     await _rt.forks((_fork_3, lambda: _L6_0.run(act, v2, scope, None)))
     return MISSING

@@ -14,7 +14,7 @@ __tfc_flow__ = 'when_join'
 __tfc_fingerprint__ = 'ac2ae3e72ebcfbf5'
 __tfc_flow_file__ = 'tests/codegen/flows.py'
 
-_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 3)
+_engine = _rt.engine_plan(_flow, __tfc_fingerprint__, 4)
 _k_emit_both = _rt.bind(_flow, 'emit_both', emit_both)
 _k_show = _rt.bind(_flow, 'show', show)
 _k_show_or = _rt.bind(_flow, 'show_or', show)
@@ -52,7 +52,7 @@ async def _root_3(act: Activation, v: Any, scope: Scope, trig: Trigger | None) -
         v4 = _rt.PAUSED
     if isinstance(v4, Marker):
         return MISSING
-    act.state.set_if_missing(_rt.RESULT_KEY, v4)  # tests/codegen/flows.py:109 .end()
+    act.end(v4)  # tests/codegen/flows.py:109 .end()
     return MISSING
 
 
