@@ -50,7 +50,7 @@ class FlowDefinitionError(TfcError, TypeError):
         diagnostics: Sequence[Diagnostic] = (),
     ) -> None:
         text = message
-        if where:
+        if where and f"--> {where}" not in message:  # a rendered diagnostic shows it already
             text = f"{text}\n  --> {where}"
         if help:
             text = f"{text}\n  help: {help}"

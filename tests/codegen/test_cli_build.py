@@ -175,3 +175,68 @@ def test_two_flows_with_one_runner_file_beside_their_modules_are_an_error(projec
 def test_usage_errors_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
     status, out = tfc(project, *args)
     assert status == 2 and message in out, out
+
+
+BROKEN = {
+    "does_not_parse.py": "from tfc import TriggerFlow\nflow = TriggerFlow(name='x'\n",
+    "fails_on_import.py": "raise RuntimeError('no database here')\n",
+    "wrong_edge.py": '''
+from tfc import TriggerFlow, TriggerFlowRuntimeData
+
+flow = TriggerFlow(name="wrong")
+
+
+async def count(data: TriggerFlowRuntimeData[str]) -> int:
+    return len(data.value)
+
+
+async def shout(data: TriggerFlowRuntimeData[str]) -> str:
+    return data.value.upper()
+
+
+flow.to(count).to(shout).end()  # type: ignore[arg-type]
+''',
+}
+
+
+@pytest.fixture
+def broken(project: Path) -> Path:
+    (project / "pkg" / "broken").mkdir()
+    (project / "pkg" / "broken" / "__init__.py").write_text("")
+    for name, text in BROKEN.items():
+        (project / "pkg" / "broken" / name).write_text(textwrap.dedent(text))
+    return project
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["build", "check"])
+def test_build_all_reports_every_module_that_fails_and_builds_the_rest(broken: Path, check: bool) -> None:
+    status, out = tfc(broken, "build", "--all", *(["--check"] if check else []), "pkg")
+    assert status == 2, out
+    assert "tfc build: pkg/broken/does_not_parse.py (pkg.broken.does_not_parse): SyntaxError: " in out
+    assert "tfc build: pkg/broken/fails_on_import.py (pkg.broken.fails_on_import): RuntimeError: no database here" in out
+    assert "pkg.broken.wrong_edge:flow: FlowDefinitionError: " in out and "error[TFC401]" in out
+    assert out.count("pkg/broken/wrong_edge.py:15:16") == 1  # the location once, not repeated after the diagnostic
+    assert "tfc build: 3 modules or flows could not be built (above); nothing was written for them" in out
+    written = sorted(p.name for p in (broken / "pkg").rglob("*_runner.py"))
+    if check:
+        assert written == [] and "pkg/flows_runner.py: missing (flow pkg.flows:flow)" in out
+    else:
+        assert written == ["flows_runner.py", "two_first_runner.py", "two_second_runner.py"]
+
+
+def test_build_all_skips_excluded_paths(broken: Path) -> None:
+    status, out = tfc(broken, "build", "--all", "pkg", "--exclude", "pkg/broken")
+    assert status == 0, out
+    assert "broken" not in out
+    assert tfc(broken, "build", "--all", "--check", "pkg", "--exclude", "pkg/broken/*.py") == (0, "3 runners up to date.\n")
+
+
+def test_build_all_skips_what_the_config_excludes(broken: Path) -> None:
+    (broken / "pyproject.toml").write_text('[tool.tfc]\nexclude = ["pkg/broken"]\n')
+    status, out = tfc(broken, "build", "--all", "pkg")
+    assert status == 0 and "broken" not in out, out
+
+
+def test_exclude_needs_all(project: Path) -> None:
+    status, out = tfc(project, "build", "pkg.flows:flow", "--exclude", "pkg/two.py")
+    assert status == 2 and "--exclude skips paths searched by --all" in out, out

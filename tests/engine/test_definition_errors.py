@@ -215,3 +215,14 @@ def test_a_definition_error_leaves_the_flow_usable() -> None:
         flow.to("nope")
     flow.to("fetch_facts").end()
     assert flow.start() == {"$final_result": "facts"}
+
+
+def test_a_compile_error_shows_its_location_once() -> None:
+    flow = make_flow()
+    line = next_line()
+    flow.for_each().to("fetch_facts").end()  # never closed
+    with pytest.raises(FlowDefinitionError) as info:
+        flow.compile()
+    message = str(info.value)
+    assert info.value.where is not None and info.value.where.startswith(where(line))
+    assert message.count(f"--> {info.value.where}") == 1, message

@@ -9,9 +9,12 @@ Runners go beside their module (``<module>_runner.py``), or under ``--runner-dir
 relative to that file), named after the dotted module: ``research_report.flow`` ->
 ``research_report_flow_runner.py``. A module with several flows gets one runner per flow
 (``<name>_<flow>_runner.py``). Two flows whose runners would be the same file are an error.
-Modules are imported (that is how flows are found), except ``__main__.py`` files and
-generated ``*_runner.py`` files. Exit codes: 0 done or current, 1 stale (``--check``),
-2 usage or import error, or two flows with one runner file.
+Modules are imported (that is how flows are found), except ``__main__.py`` files,
+generated ``*_runner.py`` files and paths matching ``--exclude`` or ``[tool.tfc] exclude``
+(the same patterns `tfc check` skips). With ``--all``, a module that fails to import (or
+whose flow does not compile) is reported with its file and the others are still built.
+Exit codes: 0 done or current, 1 stale (``--check``), 2 usage error, a module that could
+not be imported or built, or two flows with one runner file.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..sources import discover
+
 __all__ = ("add_parser", "imports_to_find_flows", "run")
 
 NAME = "build"
-_SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", ".tox", ".mypy_cache"}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -41,6 +45,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", help="where to write the runner of a single MODULE:FLOW")
     parser.add_argument("--all", action="store_true", help="build every flow found under the given paths")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a runner is missing or stale")
+    parser.add_argument(
+        "--exclude", metavar="PATTERN", action="append", default=[], help="with --all: skip matching paths"
+    )
     parser.add_argument(
         "--runner-dir",
         help="write runners here, named after the dotted module (pkg.flow -> pkg_flow_runner.py; "
@@ -66,38 +73,44 @@ def run(args: argparse.Namespace) -> int:
             sys.path.insert(0, base)
     runner_dir = args.runner_dir or (str(config.root / config.runner_dir) if config.runner_dir else None)
     jobs: list[tuple[Any, str, str, Path, str]] = []
-    try:
-        if args.all:
-            if args.output:
-                return _usage("-o/--output names one runner; it cannot be used with --all")
-            for module_name, file in _modules(args.targets or config.include or ["."], Path(root)):
+    failed = 0
+    if args.all:
+        if args.output:
+            return _usage("-o/--output names one runner; it cannot be used with --all")
+        exclude = [*config.exclude, *args.exclude]
+        for module_name, file in _modules(args.targets or config.include or ["."], Path(root), exclude):
+            try:
                 module = importlib.import_module(module_name)
                 found = list(find_flows(module))
-                for attr, flow in found:
-                    path = runner_path(file, attr, several=len(found) > 1, runner_dir=runner_dir, module=module_name)
-                    jobs.append((flow, module_name, attr, path, file))
-        else:
-            if len(args.targets) != 1 or ":" not in args.targets[0]:
-                return _usage("give one MODULE:FLOW (for example flows.report:flow), or --all [PATHS]")
-            module_name, _, attr = args.targets[0].partition(":")
+            except Exception as exc:  # a flow that does not compile, a module that fails to import
+                failed += 1
+                print(f"tfc build: {_shown(Path(file), root)} ({module_name}): {_problem(exc)}", file=sys.stderr)
+                continue
+            for attr, flow in found:
+                path = runner_path(file, attr, several=len(found) > 1, runner_dir=runner_dir, module=module_name)
+                jobs.append((flow, module_name, attr, path, file))
+    else:
+        if args.exclude:
+            return _usage("--exclude skips paths searched by --all; it cannot be used with MODULE:FLOW")
+        if len(args.targets) != 1 or ":" not in args.targets[0]:
+            return _usage("give one MODULE:FLOW (for example flows.report:flow), or --all [PATHS]")
+        module_name, _, attr = args.targets[0].partition(":")
+        try:
             module = importlib.import_module(module_name)
-            flow = getattr(module, attr, None)
-            from ..dsl.flow import TriggerFlow
+        except Exception as exc:
+            print(f"tfc build: {module_name}: {_problem(exc)}", file=sys.stderr)
+            return 2
+        flow = getattr(module, attr, None)
+        from ..dsl.flow import TriggerFlow
 
-            if not isinstance(flow, TriggerFlow):
-                return _usage(f"{module_name} has no flow named {attr!r}")
-            file = getattr(module, "__file__", None) or f"{attr}.py"
-            if args.output:
-                path = Path(args.output)
-            else:
-                path = runner_path(file, attr, several=False, runner_dir=runner_dir, module=module_name)
-            jobs.append((flow, module_name, attr, path, file))
-    except ImportError as exc:
-        print(f"tfc build: cannot import {exc.name or exc}: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a flow that does not compile, a module that fails to import
-        print(f"tfc build: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        if not isinstance(flow, TriggerFlow):
+            return _usage(f"{module_name} has no flow named {attr!r}")
+        file = getattr(module, "__file__", None) or f"{attr}.py"
+        if args.output:
+            path = Path(args.output)
+        else:
+            path = runner_path(file, attr, several=False, runner_dir=runner_dir, module=module_name)
+        jobs.append((flow, module_name, attr, path, file))
     clash = _same_runner(jobs, root)
     if clash:
         return _usage(clash)
@@ -106,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             source = build_runner(flow, module_name, attr, root=root).source
         except Exception as exc:
-            print(f"tfc build: {module_name}:{attr}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 2
+            failed += 1
+            print(f"tfc build: {module_name}:{attr}: {_problem(exc)}", file=sys.stderr)
+            continue
         shown = _shown(path, root)
         current = path.read_text() if path.exists() else None
         if args.check:
@@ -121,14 +135,24 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source)
         print(f"{shown}: wrote runner for {module_name}:{attr}")
-    if args.check:
-        if stale:
-            print(f"{stale} runner{'s' if stale != 1 else ''} out of date; run `tfc build` to regenerate.")
-            return 1
+    if failed:
+        what = "module or flow" if failed == 1 else "modules or flows"
+        print(f"tfc build: {failed} {what} could not be built (above); nothing was written for them", file=sys.stderr)
+    if args.check and stale:
+        print(f"{stale} runner{'s' if stale != 1 else ''} out of date; run `tfc build` to regenerate.")
+        return 2 if failed else 1
+    if args.check and not failed:
         print(f"{len(jobs)} runner{'s' if len(jobs) != 1 else ''} up to date.")
-    if not jobs:
+    if not jobs and not failed:
         print("tfc build: no flows found", file=sys.stderr)
-    return 0
+    return 2 if failed else 0
+
+
+def _problem(exc: BaseException) -> str:
+    """What went wrong importing a module or building its flow, for one report."""
+    if isinstance(exc, ImportError) and exc.name and type(exc) is ModuleNotFoundError:
+        return f"cannot import {exc.name}: {exc}"
+    return f"{type(exc).__name__}: {str(exc).rstrip()}"
 
 
 def _usage(message: str) -> int:
@@ -166,30 +190,17 @@ def imports_to_find_flows(file: Path) -> bool:
     return file.name != "__main__.py" and not file.name.endswith("_runner.py")
 
 
-def _modules(paths: list[str], root: Path) -> Iterator[tuple[str, str]]:
+def _modules(paths: list[str], root: Path, exclude: list[str]) -> Iterator[tuple[str, str]]:
     """``(module name, file)`` for every importable .py file under *paths* (relative to *root*)."""
-    seen: set[Path] = set()
-    for given in paths:
-        base = Path(given).resolve()
-        files = [base] if base.is_file() else sorted(_walk(base))
-        for file in files:
-            if file in seen or not imports_to_find_flows(file):
-                continue
-            seen.add(file)
-            try:
-                rel = file.relative_to(root.resolve())
-            except ValueError:
-                continue
-            parts = list(rel.with_suffix("").parts)
-            if parts[-1] == "__init__":
-                parts.pop()
-            if parts and all(p.isidentifier() for p in parts):
-                yield ".".join(parts), str(file)
-
-
-def _walk(base: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in filenames:
-            if name.endswith(".py"):
-                yield Path(dirpath) / name
+    for file in discover(paths, root, exclude):
+        if not imports_to_find_flows(file):
+            continue
+        try:
+            rel = file.relative_to(root.resolve())
+        except ValueError:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(p.isidentifier() for p in parts):
+            yield ".".join(parts), str(file)

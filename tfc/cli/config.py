@@ -19,7 +19,7 @@ __all__ = ("KNOWN_KEYS", "Config", "ConfigError", "find_config", "load_config", 
 
 KNOWN_KEYS = {
     "include": "paths checked when none are given on the command line",
-    "exclude": "globs or folders (relative to the file) never checked",
+    "exclude": "globs or folders (relative to the file) never checked, nor imported by `tfc build --all`",
     "select": "codes or code prefixes to report (default: all)",
     "ignore": "codes or code prefixes never reported",
     "per-file-ignores": "a table of glob -> codes ignored in matching files",

@@ -13,31 +13,28 @@ files uses a process pool (worker results come back pickled: they never touch th
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import hashlib
 import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..ir.nodes import Loc
+from ..sources import discover
 from . import codec, syntax
 from .syntax import ModuleSummary
 
 __all__ = ("CACHE_DIR", "RECENT_NS", "Project", "SourceFile", "discover", "find_root", "module_name")
 
-CACHE_DIR = ".tfc_cache"
+CACHE_DIR = ".tfc_cache"  # one of `tfc.sources.SKIP_DIRS`
 RECENT_NS = 2_000_000_000
 """Files modified this recently (ns) are not cached by their stamp: it may not change on the next write."""
 _CACHE_FORMAT = "index-4"
-_SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", CACHE_DIR}
-)
 _POOL_THRESHOLD = 48
 
 
@@ -85,44 +82,6 @@ def _display(path: Path) -> str:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return str(path)
-
-
-def _matches(rel: str, patterns: Sequence[str]) -> bool:
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pattern) or rel == pattern or rel.startswith(pattern + "/"):
-            return True
-    return False
-
-
-def discover(paths: Iterable[str], root: Path, exclude: Sequence[str] = ()) -> list[Path]:
-    """Every ``.py`` file under *paths*, sorted, minus *exclude* (globs or folders, root-relative)."""
-    found: set[Path] = set()
-    cwd = Path.cwd()
-
-    def excluded(path: Path) -> bool:
-        for base in (root, cwd):
-            try:
-                rel = path.relative_to(base).as_posix()
-            except ValueError:
-                continue
-            if _matches(rel, exclude):
-                return True
-        return False
-
-    for raw in paths:
-        start = Path(raw).resolve()
-        if start.is_file():
-            if not excluded(start):
-                found.add(start)
-            continue
-        for folder, dirs, files in os.walk(start):
-            here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not excluded(here / d))
-            for name in files:
-                if name.endswith(".py") and not excluded(here / name):
-                    found.add(here / name)
-    return sorted(found)
 
 
 def _by_fields(obj: Any) -> tuple[Any, tuple[Any, ...]]:

@@ -1,0 +1,63 @@
+"""Which ``.py`` files a command looks at: those under the given paths, minus excluded ones.
+
+Shared by `tfc check` (which reads files) and `tfc build --all` (which imports them), so
+both skip the same folders and read ``--exclude`` / ``[tool.tfc] exclude`` the same way.
+Virtual environments, caches, build output and hidden folders are never entered.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+__all__ = ("SKIP_DIRS", "discover", "excluded")
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", ".tfc_cache"}
+)
+"""Folders never entered (besides every folder whose name starts with a dot)."""
+
+
+def _matches(rel: str, patterns: Sequence[str]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or rel == pattern or rel.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
+    """Whether *path* matches a pattern of *exclude*: a glob or a folder, relative to *root*
+    or to the current directory."""
+    if not exclude:
+        return False
+    for base in (root, Path.cwd()):
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if _matches(rel, exclude):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], root: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Every ``.py`` file under *paths* (files or folders), absolute and sorted, minus *exclude*."""
+    found: set[Path] = set()
+    for raw in paths:
+        start = Path(raw).resolve()
+        if start.is_file():
+            if not excluded(start, root, exclude):
+                found.add(start)
+            continue
+        for folder, dirs, files in os.walk(start):
+            here = Path(folder)
+            dirs[:] = sorted(
+                d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not excluded(here / d, root, exclude)
+            )
+            for name in files:
+                if name.endswith(".py") and not excluded(here / name, root, exclude):
+                    found.add(here / name)
+    return sorted(found)
