@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ("SKIP_DIRS", "discover", "excluded")
+__all__ = ("SKIP_DIRS", "discover")
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules", "build", "dist", ".tfc_cache"}
@@ -28,12 +28,8 @@ def _matches(rel: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
-    """Whether *path* matches a pattern of *exclude*: a glob or a folder, relative to *root*
-    or to the current directory."""
-    if not exclude:
-        return False
-    for base in (root, Path.cwd()):
+def _excluded(path: Path, bases: tuple[Path, ...], exclude: Sequence[str]) -> bool:
+    for base in bases:
         try:
             rel = path.relative_to(base).as_posix()
         except ValueError:
@@ -44,20 +40,24 @@ def excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
 
 
 def discover(paths: Iterable[str], root: Path, exclude: Sequence[str] = ()) -> list[Path]:
-    """Every ``.py`` file under *paths* (files or folders), absolute and sorted, minus *exclude*."""
+    """Every ``.py`` file under *paths* (files or folders), absolute and sorted, minus those
+    matching *exclude*: globs or folders, relative to *root* or to the current directory."""
+    bases = (root, Path.cwd())
+
+    def excluded(path: Path) -> bool:
+        return bool(exclude) and _excluded(path, bases, exclude)
+
     found: set[Path] = set()
     for raw in paths:
         start = Path(raw).resolve()
         if start.is_file():
-            if not excluded(start, root, exclude):
+            if not excluded(start):
                 found.add(start)
             continue
         for folder, dirs, files in os.walk(start):
             here = Path(folder)
-            dirs[:] = sorted(
-                d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not excluded(here / d, root, exclude)
-            )
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not excluded(here / d))
             for name in files:
-                if name.endswith(".py") and not excluded(here / name, root, exclude):
+                if name.endswith(".py") and not excluded(here / name):
                     found.add(here / name)
     return sorted(found)

@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _problem(exc: BaseException) -> str:
     """What went wrong importing a module or building its flow, for one report."""
-    if isinstance(exc, ImportError) and exc.name and type(exc) is ModuleNotFoundError:
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
         return f"cannot import {exc.name}: {exc}"
     return f"{type(exc).__name__}: {str(exc).rstrip()}"
 

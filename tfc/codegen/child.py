@@ -318,6 +318,7 @@ class ChildCall(Activation):
         return made
 
     def end(self, value: object) -> None:
+        """`Activation.end`, kept in the call while the child's state is not made."""
         if self._store is None:  # no state yet: keep the first result (a copy, as stored)
             if self._result is _NO_RESULT:
                 self._result = value if type(value) in ATOMIC else copy_value(value)

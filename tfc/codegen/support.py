@@ -31,7 +31,6 @@ from ..runtime.background import run_sync
 from ..runtime.execution import TriggerFlowExecution
 from ..runtime.fanout import fan_out
 from ..runtime.markers import MISSING, PAUSED, START_TRIGGER, Marker, Scope, Trigger
-from ..runtime.state import RESULT_KEY
 from .child import ChildCall as ChildCall, ChildFlow as ChildFlow
 
 if TYPE_CHECKING:
@@ -47,7 +46,6 @@ __all__ = (
     "MISSING",
     "Marker",
     "PAUSED",
-    "RESULT_KEY",
     "RUNNER_API",
     "RootFn",
     "START_TRIGGER",
